@@ -1,0 +1,31 @@
+import type { AuthUser, Role } from '@roomcast/shared';
+
+const compiled = new Map<string, RegExp>();
+
+function patternToRegExp(pattern: string): RegExp {
+  let regexp = compiled.get(pattern);
+  if (regexp === undefined) {
+    const source = pattern.split('*').map(escape).join('.*');
+    regexp = new RegExp(`^${source}$`);
+    if (compiled.size > 10_000) compiled.clear();
+    compiled.set(pattern, regexp);
+  }
+  return regexp;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether the user's room patterns allow a canonical room name. */
+export function canAccessRoom(user: AuthUser, room: string): boolean {
+  if (user.rooms === null) return true;
+  return user.rooms.some((pattern) => patternToRegExp(pattern).test(room));
+}
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** Roles are ordered: an admin may do what an operator may, an operator what a viewer may. */
+export function hasRole(user: AuthUser, required: Role): boolean {
+  return RANK[user.role] >= RANK[required];
+}

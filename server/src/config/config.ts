@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from './config-error';
+import { DEFAULTS } from './defaults';
+import { envSchema, splitList, type LogFormat, type LogLevel, type NodeEnv, type ValidatedEnv } from './env-schema';
+import { readPrivateKey, readPublicKey } from './keys';
+
+export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
+
+export interface AuthConfig {
+  /** The only algorithm tokens may be signed with. */
+  readonly algorithm: JwtAlgorithm;
+  /** The HS256 secret or the PEM public key. */
+  readonly verifyKey: string;
+  /** What `npm run token` signs with: the secret, JWT_PRIVATE_KEY, or null. */
+  readonly signKey: string | null;
+  /** True when no key was configured and one was made for this process (development only). */
+  readonly ephemeral: boolean;
+  readonly issuer: string | null;
+  readonly audience: string | null;
+}
+
+export interface GatewayConfig {
+  readonly env: NodeEnv;
+  readonly version: string;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly allowedOrigins: readonly string[];
+    /** Outside production, any http://localhost or 127.0.0.1 origin is allowed too. */
+    readonly allowLocalhostOrigins: boolean;
+  };
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  readonly auth: AuthConfig;
+  readonly socket: {
+    readonly pingIntervalMs: number;
+    readonly pingTimeoutMs: number;
+    readonly maxInboundBytes: number;
+    readonly rateLimitPerSecond: number;
+    readonly rateLimitBurst: number;
+    readonly maxRoomsPerSocket: number;
+  };
+  readonly shutdownTimeoutMs: number;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+function readVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+function authConfig(env: ValidatedEnv, problems: string[]): AuthConfig | null {
+  const issuer = env.JWT_ISSUER ?? null;
+  const audience = env.JWT_AUDIENCE ?? null;
+  if (env.JWT_SECRET !== undefined) {
+    if (env.JWT_PRIVATE_KEY !== undefined) problems.push('JWT_PRIVATE_KEY is only used with JWT_PUBLIC_KEY');
+    return {
+      algorithm: 'HS256',
+      verifyKey: env.JWT_SECRET,
+      signKey: env.JWT_SECRET,
+      ephemeral: false,
+      issuer,
+      audience,
+    };
+  }
+  if (env.JWT_PUBLIC_KEY !== undefined) {
+    let publicKey: ReturnType<typeof readPublicKey>;
+    try {
+      publicKey = readPublicKey(env.JWT_PUBLIC_KEY);
+    } catch (error) {
+      problems.push(`JWT_PUBLIC_KEY must be a PEM public key (RSA or EC P-256): ${(error as Error).message}`);
+      return null;
+    }
+    let signKey: string | null = null;
+    if (env.JWT_PRIVATE_KEY !== undefined) {
+      try {
+        const privateKey = readPrivateKey(env.JWT_PRIVATE_KEY);
+        if (privateKey.algorithm !== publicKey.algorithm) {
+          problems.push(
+            `JWT_PRIVATE_KEY is a ${privateKey.algorithm} key but JWT_PUBLIC_KEY is ${publicKey.algorithm}`,
+          );
+        }
+        signKey = privateKey.pem;
+      } catch (error) {
+        problems.push(`JWT_PRIVATE_KEY must be a PEM private key: ${(error as Error).message}`);
+      }
+    }
+    return { algorithm: publicKey.algorithm, verifyKey: publicKey.pem, signKey, ephemeral: false, issuer, audience };
+  }
+  if (env.NODE_ENV === 'production') {
+    problems.push(
+      'JWT_SECRET or JWT_PUBLIC_KEY is required when NODE_ENV=production: without a key no token can be verified',
+    );
+    return null;
+  }
+  const secret = randomBytes(32).toString('base64url');
+  return { algorithm: 'HS256', verifyKey: secret, signKey: secret, ephemeral: true, issuer, audience };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Reads and validates the environment once, into one frozen object.
+ * Throws a ConfigError naming every bad variable.
+ */
+export function loadConfig(source: Env = process.env): GatewayConfig {
+  const input = { ...source, ALLOWED_ORIGINS: splitList(source.ALLOWED_ORIGINS) };
+  const { value, error } = envSchema.validate(input);
+  const problems = error ? error.details.map((detail) => detail.message) : [];
+  const env = value as ValidatedEnv;
+  const auth = error ? null : authConfig(env, problems);
+  if (problems.length > 0 || auth === null) throw new ConfigError(problems);
+
+  return deepFreeze<GatewayConfig>({
+    env: env.NODE_ENV,
+    version: readVersion(),
+    http: {
+      host: env.HOST,
+      port: env.PORT ?? env.HTTP_PORT ?? DEFAULTS.port,
+      allowedOrigins: env.ALLOWED_ORIGINS,
+      allowLocalhostOrigins: env.NODE_ENV !== 'production',
+    },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty') },
+    auth,
+    socket: {
+      pingIntervalMs: env.SOCKET_PING_INTERVAL_MS,
+      pingTimeoutMs: env.SOCKET_PING_TIMEOUT_MS,
+      maxInboundBytes: env.SOCKET_MAX_INBOUND_BYTES,
+      rateLimitPerSecond: env.SOCKET_RATE_LIMIT,
+      rateLimitBurst: env.SOCKET_RATE_BURST,
+      maxRoomsPerSocket: env.SOCKET_MAX_ROOMS,
+    },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  });
+}

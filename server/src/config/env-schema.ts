@@ -1,0 +1,104 @@
+import Joi from 'joi';
+import { DEFAULTS } from './defaults';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+
+export type NodeEnv = (typeof NODE_ENVS)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** The environment after validation, with defaults applied. */
+export interface ValidatedEnv {
+  NODE_ENV: NodeEnv;
+  PORT?: number;
+  HTTP_PORT?: number;
+  HOST: string;
+  ALLOWED_ORIGINS: string[];
+  LOG_LEVEL: LogLevel;
+  LOG_FORMAT?: LogFormat;
+  JWT_SECRET?: string;
+  JWT_PUBLIC_KEY?: string;
+  JWT_PRIVATE_KEY?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  SOCKET_PING_INTERVAL_MS: number;
+  SOCKET_PING_TIMEOUT_MS: number;
+  SOCKET_MAX_INBOUND_BYTES: number;
+  SOCKET_RATE_LIMIT: number;
+  SOCKET_RATE_BURST: number;
+  SOCKET_MAX_ROOMS: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+}
+
+const origin = Joi.string()
+  .custom((value: string, helpers) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      return helpers.error('origin.invalid');
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== value.replace(/\/$/, '')) {
+      return helpers.error('origin.invalid');
+    }
+    return parsed.origin;
+  })
+  .messages({
+    'origin.invalid': '{{#label}} must list origins such as https://dash.example.com (scheme, host and port only)',
+  });
+
+const port = Joi.number().integer().min(0).max(65535).messages({
+  'number.base': '{{#label}} must be a port number (0-65535; 0 picks a free port)',
+  'number.min': '{{#label}} must be a port number (0-65535; 0 picks a free port)',
+  'number.max': '{{#label}} must be a port number (0-65535; 0 picks a free port)',
+  'number.integer': '{{#label}} must be a port number (0-65535; 0 picks a free port)',
+});
+
+const positiveInt = (fallback: number, max = 86_400_000) => Joi.number().integer().min(1).max(max).default(fallback);
+
+export const envSchema = Joi.object<ValidatedEnv>({
+  NODE_ENV: Joi.string()
+    .valid(...NODE_ENVS)
+    .default('development'),
+  PORT: port.empty(''),
+  HTTP_PORT: port.empty(''),
+  HOST: Joi.string().hostname().default(DEFAULTS.host),
+  ALLOWED_ORIGINS: Joi.array().items(origin).default([]).empty(''),
+  LOG_LEVEL: Joi.string()
+    .valid(...LOG_LEVELS)
+    .default(DEFAULTS.logLevel),
+  LOG_FORMAT: Joi.string()
+    .valid(...LOG_FORMATS)
+    .empty(''),
+  JWT_SECRET: Joi.string().min(32).empty('').messages({
+    'string.min': '{{#label}} must be at least 32 characters (256 bits) for HS256',
+  }),
+  JWT_PUBLIC_KEY: Joi.string().empty(''),
+  JWT_PRIVATE_KEY: Joi.string().empty(''),
+  JWT_ISSUER: Joi.string().empty(''),
+  JWT_AUDIENCE: Joi.string().empty(''),
+  SOCKET_PING_INTERVAL_MS: positiveInt(DEFAULTS.pingIntervalMs),
+  SOCKET_PING_TIMEOUT_MS: positiveInt(DEFAULTS.pingTimeoutMs),
+  SOCKET_MAX_INBOUND_BYTES: positiveInt(DEFAULTS.maxInboundBytes, 16 * 1024 * 1024),
+  SOCKET_RATE_LIMIT: positiveInt(DEFAULTS.rateLimitPerSecond, 100_000),
+  SOCKET_RATE_BURST: positiveInt(DEFAULTS.rateLimitBurst, 100_000),
+  SOCKET_MAX_ROOMS: positiveInt(DEFAULTS.maxRoomsPerSocket, 100_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(DEFAULTS.shutdownTimeoutMs, 600_000),
+})
+  .oxor('JWT_SECRET', 'JWT_PUBLIC_KEY')
+  .messages({
+    'object.oxor': 'set either JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/ES256), not both',
+  })
+  .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } })
+  .unknown(true);
+
+/** Turns a comma list into an array before validation. */
+export function splitList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}

@@ -1,0 +1,13 @@
+export { createGateway } from './gateway';
+export type { Gateway, GatewayOptions } from './gateway';
+export { loadConfig } from './config/config';
+export type { GatewayConfig, AuthConfig, Env, JwtAlgorithm } from './config/config';
+export { ConfigError } from './config/config-error';
+export { DEFAULTS } from './config/defaults';
+export { createLogger, silentLogger } from './logging/logger';
+export type { Logger, LoggerOptions } from './logging/logger';
+export { signToken } from './auth/sign-token';
+export type { TokenClaims } from './auth/sign-token';
+export { Broadcaster } from './broadcast/broadcaster';
+export type { HealthReport, ComponentHealth, ComponentStatus } from './health/health-registry';
+export type { GatewayServer, GatewaySocket } from './realtime/types';

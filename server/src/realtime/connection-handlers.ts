@@ -1,0 +1,82 @@
+import { deviceRoom, ErrorCode, parseRoom, RoomcastError, isValidId, ID_RULE } from '@roomcast/shared';
+import type { Broadcaster } from '../broadcast/broadcaster';
+import type { Logger } from '../logging/logger';
+import { deviceIdSchema, refreshSchema, subscribeSchema, unsubscribeSchema, validate } from './inbound-schemas';
+import { respond, type RespondContext } from './respond';
+import { subscribeRooms, unsubscribeRooms, type SubscriptionLimits } from './subscription-handlers';
+import { TokenBucket } from './token-bucket';
+import type { GatewayServer, GatewaySocket } from './types';
+
+export interface ConnectionDeps {
+  io: GatewayServer;
+  broadcaster: Broadcaster;
+  logger: Logger;
+  limits: SubscriptionLimits & { rateLimitPerSecond: number; rateLimitBurst: number };
+}
+
+function deviceRoomOf(deviceId: unknown): string {
+  const id = validate(deviceIdSchema, deviceId, 'deviceId');
+  if (!isValidId(id)) throw new RoomcastError(ErrorCode.INVALID_ROOM, `deviceId must be ${ID_RULE}`);
+  return deviceRoom(id);
+}
+
+/** Greets a new connection and wires every client event to its handler. */
+export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): void {
+  const { broadcaster, limits } = deps;
+  const context: RespondContext = {
+    limiter: new TokenBucket(limits.rateLimitPerSecond, limits.rateLimitBurst),
+    logger: deps.logger,
+    socketId: socket.id,
+  };
+
+  socket.emit('connection_status', {
+    status: 'connected',
+    clientId: socket.id,
+    activeClients: deps.io.engine.clientsCount,
+    serverTime: new Date().toISOString(),
+  });
+
+  socket.on('subscribe', (request, ack) =>
+    respond(context, 'subscribe', ack, () => {
+      const { rooms } = validate(subscribeSchema, request, 'subscribe request');
+      return subscribeRooms(socket, rooms, broadcaster, limits);
+    }),
+  );
+
+  socket.on('unsubscribe', (request, ack) =>
+    respond(context, 'unsubscribe', ack, () => {
+      const { rooms } = validate(unsubscribeSchema, request, 'unsubscribe request');
+      return unsubscribeRooms(socket, rooms);
+    }),
+  );
+
+  socket.on('subscribe:device', (deviceId, ack) =>
+    respond(context, 'subscribe:device', ack, () =>
+      subscribeRooms(socket, [deviceRoomOf(deviceId)], broadcaster, limits),
+    ),
+  );
+
+  socket.on('unsubscribe:device', (deviceId, ack) =>
+    respond(context, 'unsubscribe:device', ack, () => unsubscribeRooms(socket, [deviceRoomOf(deviceId)])),
+  );
+
+  socket.on('refresh', (request, ack) =>
+    respond(context, 'refresh', ack, () => {
+      const { room: name } = validate(refreshSchema, request, 'refresh request');
+      const parsed = parseRoom(name);
+      if (!parsed.ok) throw new RoomcastError(parsed.code, parsed.message);
+      if (!socket.rooms.has(parsed.room)) {
+        throw new RoomcastError(ErrorCode.NOT_SUBSCRIBED, `subscribe to ${parsed.room} before refreshing it`);
+      }
+      return { ok: true as const, room: parsed.room, emitted: broadcaster.replay(socket, parsed.room) };
+    }),
+  );
+
+  socket.on('ping', (ack) =>
+    respond(context, 'ping', ack, () => {
+      const timestamp = new Date().toISOString();
+      socket.emit('pong', { timestamp });
+      return { ok: true as const, timestamp };
+    }),
+  );
+}

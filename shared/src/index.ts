@@ -1,0 +1,76 @@
+export { ErrorCode, isErrorCode } from './codes';
+export { RoomcastError } from './errors';
+export type { ErrorBody } from './errors';
+export {
+  ROOM_KINDS,
+  ID_PATTERN,
+  ID_RULE,
+  isValidId,
+  normaliseLocation,
+  parseRoom,
+  deviceRoom,
+  sensorRoom,
+  locationRoom,
+  characteristicRoom,
+  roomOf,
+} from './rooms';
+export type { RoomKind, RoomName, RoomRef, ParsedRoom } from './rooms';
+export type {
+  ServerToClientEvents,
+  ClientToServerEvents,
+  InterServerEvents,
+  SocketData,
+  AuthUser,
+  Role,
+  ServerEventName,
+  ClientEventName,
+  ServerPayload,
+  RoomEventName,
+} from './events';
+export { POLLUTANTS, AQI_CATEGORIES } from './payloads';
+export type {
+  IsoTimestamp,
+  MetricValue,
+  ConnectionStatusPayload,
+  DeviceDataPayload,
+  DeviceStatusPayload,
+  AlertSeverity,
+  AlertState,
+  Comparison,
+  Alert,
+  DeviceAlertsPayload,
+  SensorReadingPayload,
+  Pollutant,
+  AqiCategory,
+  PollutantIndex,
+  AqiUpdatePayload,
+  SpcZone,
+  SamplePayload,
+  ViolationSeverity,
+  ViolationPayload,
+  AckUpdatePayload,
+  PongPayload,
+} from './payloads';
+export type {
+  ErrorAck,
+  RoomRejection,
+  SubscribeRequest,
+  SubscribeResult,
+  SubscribeAck,
+  UnsubscribeRequest,
+  UnsubscribeResult,
+  UnsubscribeAck,
+  RefreshRequest,
+  RefreshResult,
+  RefreshAck,
+  PingResult,
+  PingAck,
+} from './requests';
+export {
+  ROLES,
+  SERVER_EVENT_FIELDS,
+  CLIENT_EVENT_FIELDS,
+  ALERT_FIELDS,
+  SERVER_EVENT_NAMES,
+  CLIENT_EVENT_NAMES,
+} from './event-names';
