@@ -1,0 +1,59 @@
+import {
+  characteristicRoom,
+  deviceRoom,
+  ErrorCode,
+  locationRoom,
+  parseRoom,
+  roomOf,
+  RoomcastError,
+  sensorRoom,
+} from '@roomcast/shared';
+
+describe('room names', () => {
+  it('builds each kind of room', () => {
+    expect(deviceRoom('OTSM-0114')).toBe('device:OTSM-0114');
+    expect(sensorRoom('soil_7.a')).toBe('sensor:soil_7.a');
+    expect(locationRoom('  New-Delhi ')).toBe('location:new-delhi');
+    expect(characteristicRoom('bore-diameter')).toBe('characteristic:bore-diameter');
+  });
+
+  it('builds rooms from typed references', () => {
+    expect(roomOf({ device: 'd1' })).toBe('device:d1');
+    expect(roomOf({ location: 'Delhi' })).toBe('location:delhi');
+    expect(roomOf({ sensor: 's' })).toBe('sensor:s');
+    expect(roomOf({ characteristic: 'c' })).toBe('characteristic:c');
+  });
+
+  it('accepts ids of 1 to 128 characters of [A-Za-z0-9._-]', () => {
+    expect(parseRoom(`device:${'a'.repeat(128)}`).ok).toBe(true);
+    expect(parseRoom('device:A.b_c-9').ok).toBe(true);
+  });
+
+  it.each(['device:', `device:${'a'.repeat(129)}`, 'device:a b', 'device:a/b', 'device:ü', 'device:a:b', 'location:'])(
+    'rejects %j with INVALID_ROOM and a message',
+    (name) => {
+      const parsed = parseRoom(name);
+      expect(parsed).toEqual({ ok: false, code: 'INVALID_ROOM', message: expect.stringContaining('must be') });
+    },
+  );
+
+  it('rejects unknown kinds and non-strings', () => {
+    expect(parseRoom('planet:mars')).toMatchObject({ ok: false, message: expect.stringContaining('unknown') });
+    expect(parseRoom(42)).toMatchObject({ ok: false, code: 'INVALID_ROOM' });
+    expect(parseRoom('device')).toMatchObject({ ok: false, code: 'INVALID_ROOM' });
+  });
+
+  it('parses into kind, id and canonical name', () => {
+    expect(parseRoom('location:Delhi')).toEqual({ ok: true, room: 'location:delhi', kind: 'location', id: 'delhi' });
+  });
+
+  it('throws a RoomcastError carrying INVALID_ROOM from the builders', () => {
+    expect(() => deviceRoom('bad id')).toThrow(RoomcastError);
+    try {
+      sensorRoom('');
+    } catch (error) {
+      expect((error as RoomcastError).code).toBe(ErrorCode.INVALID_ROOM);
+    }
+    expect.assertions(2);
+  });
+});

@@ -1,0 +1,104 @@
+import jwt from 'jsonwebtoken';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, Role, ServerToClientEvents } from '@roomcast/shared';
+import { createGateway, loadConfig, type Env, type Gateway } from '@roomcast/server';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface TokenOptions {
+  sub?: string;
+  role?: Role;
+  rooms?: string[];
+  expiresIn?: number;
+  secret?: string;
+  extra?: Record<string, unknown>;
+  signOptions?: jwt.SignOptions;
+}
+
+/** Mints a token the way an identity provider would, independently of the gateway's own code. */
+export function mintToken(options: TokenOptions = {}): string {
+  const claims: Record<string, unknown> = {
+    sub: options.sub ?? 'tester',
+    role: options.role ?? 'operator',
+    ...(options.rooms !== undefined ? { rooms: options.rooms } : {}),
+    ...options.extra,
+  };
+  return jwt.sign(claims, options.secret ?? TEST_SECRET, {
+    algorithm: 'HS256',
+    expiresIn: options.expiresIn ?? 300,
+    ...options.signOptions,
+  });
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  url: string;
+  port: number;
+  /** Connects a client and waits for it to be connected (or rejects with the connect_error). */
+  connect(options?: { token?: string | null; extraHeaders?: Record<string, string> }): Promise<ClientSocket>;
+  cleanup(): Promise<void>;
+}
+
+/** A real gateway on an ephemeral port with a test secret; `env` overrides any variable. */
+export async function setup(env: Env = {}): Promise<TestGateway> {
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_SECRET, ...env });
+  const gateway = createGateway(config);
+  const { port } = await gateway.start();
+  const url = `http://127.0.0.1:${port}`;
+  const clients: ClientSocket[] = [];
+
+  const connect: TestGateway['connect'] = (options = {}) => {
+    const token = options.token === undefined ? mintToken() : options.token;
+    const socket: ClientSocket = connectClient(url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      ...(token !== null ? { auth: { token } } : {}),
+      ...(options.extraHeaders !== undefined ? { extraHeaders: options.extraHeaders } : {}),
+    });
+    clients.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', (error) => reject(error));
+    });
+  };
+
+  const cleanup = async (): Promise<void> => {
+    for (const client of clients) client.disconnect();
+    await gateway.stop();
+  };
+
+  return { gateway, url, port, connect, cleanup };
+}
+
+/** Resolves with the next payload of a server event. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: ClientSocket,
+  event: E,
+  timeoutMs = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${String(event)}`)), timeoutMs);
+    const listener = ((payload: Parameters<ServerToClientEvents[E]>[0]) => {
+      clearTimeout(timer);
+      resolve(payload);
+    }) as ServerToClientEvents[E];
+    // socket.io-client's typed `once` cannot infer a generic event's listener.
+    (socket.once as (event: E, listener: ServerToClientEvents[E]) => void)(event, listener);
+  });
+}
+
+/** Collects every payload of an event until stopped. */
+export function collect<E extends keyof ServerToClientEvents>(
+  socket: ClientSocket,
+  event: E,
+): Parameters<ServerToClientEvents[E]>[0][] {
+  const seen: Parameters<ServerToClientEvents[E]>[0][] = [];
+  const listener = ((payload: Parameters<ServerToClientEvents[E]>[0]) => {
+    seen.push(payload);
+  }) as ServerToClientEvents[E];
+  (socket.on as (event: E, listener: ServerToClientEvents[E]) => void)(event, listener);
+  return seen;
+}
