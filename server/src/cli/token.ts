@@ -16,16 +16,25 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        sub: { type: 'string' },
+        role: { type: 'string', default: 'viewer' },
+        rooms: { type: 'string', multiple: true },
+        ttl: { type: 'string', default: '12h' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // An unknown or malformed option is a usage error, not a crash.
+    fail((error as Error).message);
+  }
+}
+
 function run(): void {
-  const { values } = parseArgs({
-    options: {
-      sub: { type: 'string' },
-      role: { type: 'string', default: 'viewer' },
-      rooms: { type: 'string', multiple: true },
-      ttl: { type: 'string', default: '12h' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parseOptions();
   if (values.help === true) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -47,6 +56,7 @@ function run(): void {
   if (config.auth.ephemeral) {
     fail("no key configured: set JWT_SECRET (or JWT_PUBLIC_KEY with JWT_PRIVATE_KEY) to the gateway's key");
   }
+  if (config.auth.signKey === null) fail('JWT_PUBLIC_KEY alone can only verify: set JWT_PRIVATE_KEY to mint tokens');
   const ttl = /^\d+$/.test(values.ttl) ? Number(values.ttl) : values.ttl;
   const claims = { sub: values.sub, role: role as Role, ...(rooms !== undefined ? { rooms } : {}) };
   process.stdout.write(`${signToken(config.auth, claims, ttl)}\n`);

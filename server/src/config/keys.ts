@@ -28,3 +28,9 @@ export function readPrivateKey(pem: string): { pem: string; algorithm: Asymmetri
   const text = unescapePem(pem);
   return { pem: text, algorithm: algorithmOfKey(createPrivateKey(text)) };
 }
+
+/** Whether a private key is the other half of a public key: the same key type is not enough. */
+export function isKeyPair(privatePem: string, publicPem: string): boolean {
+  const spki = (pem: string): Buffer => createPublicKey(pem).export({ type: 'spki', format: 'der' });
+  return spki(privatePem).equals(spki(publicPem));
+}

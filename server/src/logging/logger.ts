@@ -1,14 +1,16 @@
 import type { Writable } from 'node:stream';
 import winston from 'winston';
 import type { LogFormat, LogLevel } from '../config/env-schema';
-import { redactValue } from './redact';
+import { redactField, redactText } from './redact';
 
 export type Logger = winston.Logger;
 
 const redact = winston.format((info) => {
   for (const key of Object.keys(info)) {
-    info[key] = redactValue(info[key]);
+    info[key] = redactField(key, info[key]);
   }
+  // An Error logged on its own arrives as the info object, with a message that is not enumerable.
+  if (typeof info.message === 'string') info.message = redactText(info.message);
   return info;
 });
 
@@ -34,7 +36,8 @@ export function createLogger(options: LoggerOptions): Logger {
       : winston.format.combine(
           redact(),
           winston.format.timestamp(),
-          winston.format.colorize({ level: options.stream === undefined }),
+          // colorize({ level: false }) still colours the level: leave it out for streams.
+          ...(options.stream === undefined ? [winston.format.colorize()] : []),
           pretty,
         );
   const transport =
