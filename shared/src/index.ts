@@ -74,3 +74,15 @@ export {
   SERVER_EVENT_NAMES,
   CLIENT_EVENT_NAMES,
 } from './event-names';
+export { DEVICE_TOPICS } from './device-payloads';
+export type {
+  DeviceTimestamp,
+  SoilSensorMessage,
+  TelemetryMessage,
+  StatusMessage,
+  SubTronicsMessage,
+  SpcSampleMessage,
+  AqiReadingMessage,
+} from './device-payloads';
+export { backoffDelay } from './backoff';
+export type { BackoffOptions } from './backoff';

@@ -5,6 +5,7 @@ describe('GET /health', () => {
   let gw: TestGateway;
   beforeAll(async () => {
     gw = await setup();
+    await gw.gateway.mqtt.whenConnected();
   });
   afterAll(() => gw.cleanup());
 
@@ -17,7 +18,10 @@ describe('GET /health', () => {
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       uptimeSeconds: expect.any(Number),
       connections: 1,
-      components: { adapter: { status: 'up', type: 'memory' } },
+      components: {
+        adapter: { status: 'up', type: 'memory' },
+        mqtt: expect.objectContaining({ status: expect.stringMatching(/^(up|degraded)$/), embedded: true }),
+      },
     });
   });
 

@@ -43,7 +43,14 @@ export interface TestGateway {
 
 /** A real gateway on an ephemeral port with a test secret; `env` overrides any variable. */
 export async function setup(env: Env = {}): Promise<TestGateway> {
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_SECRET, ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET: TEST_SECRET,
+    MQTT_EMBEDDED_PORT: '0',
+    ...env,
+  });
   const gateway = createGateway(config);
   const { port } = await gateway.start();
   const url = `http://127.0.0.1:${port}`;

@@ -1,22 +1,54 @@
-import type { RoomEventName, RoomName, ServerPayload, ServerToClientEvents } from '@roomcast/shared';
+import type { DeviceDataPayload, RoomEventName, RoomName, ServerPayload, ServerToClientEvents } from '@roomcast/shared';
 import type { GatewayServer, GatewaySocket } from '../realtime/types';
-import { isReplayable, type LatestEvents } from './latest-events';
+import { isReplayable, type LatestEntry, type LatestEvents } from './latest-events';
+import { Throttle } from './throttle';
 
 type Args<E extends RoomEventName> = Parameters<ServerToClientEvents[E]>;
 
 /**
- * The one way events reach rooms. `publish` remembers the payload as the room's
- * latest of its kind and emits it to every member; later engines call only this.
+ * Telemetry is throttled per room; alerts, violations, samples, acknowledgements and
+ * status changes are never throttled or dropped.
+ */
+const THROTTLED: ReadonlySet<RoomEventName> = new Set<RoomEventName>(['device:data', 'sensor_reading', 'aqi_update']);
+
+/**
+ * A device may report its metrics in several messages: the room's state is the union of
+ * the latest value of each metric, with the newest timestamp.
+ */
+function mergeDeviceData(previous: DeviceDataPayload | undefined, next: DeviceDataPayload): DeviceDataPayload {
+  if (previous === undefined) return next;
+  return { deviceId: next.deviceId, data: { ...previous.data, ...next.data }, timestamp: next.timestamp };
+}
+
+/**
+ * The one way events reach rooms. `publish` remembers the payload as the room's latest
+ * of its kind and broadcasts it to every member (through the throttle for telemetry);
+ * the ingest pipeline and the engines call only this.
  */
 export class Broadcaster {
+  private readonly throttle: Throttle;
+
   constructor(
     private readonly io: GatewayServer,
     private readonly latest: LatestEvents,
-  ) {}
+    minIntervalMs = 0,
+  ) {
+    this.throttle = new Throttle(minIntervalMs, (room, entry) => this.emit(room, entry));
+  }
 
   publish<E extends RoomEventName>(room: RoomName, event: E, payload: ServerPayload<E>): void {
-    if (isReplayable(event)) this.latest.remember(room, event, payload);
-    this.io.to(room).emit(event, ...([payload] as Args<E>));
+    let entry = { event, payload } as LatestEntry;
+    if (entry.event === 'device:data') {
+      entry = { event: 'device:data', payload: mergeDeviceData(this.latest.get(room, 'device:data'), entry.payload) };
+    }
+    if (isReplayable(event)) this.latest.remember(room, entry);
+    if (THROTTLED.has(event)) this.throttle.offer(room, entry);
+    else this.emit(room, entry);
+  }
+
+  /** The room's latest payload of one event, if any. */
+  latestOf<E extends RoomEventName>(room: string, event: E): ServerPayload<E> | undefined {
+    return this.latest.get(room, event);
   }
 
   /** Emits a room's latest events to one socket; returns how many were sent. */
@@ -24,5 +56,14 @@ export class Broadcaster {
     const entries = this.latest.snapshot(room);
     for (const { event, payload } of entries) socket.emit(event, ...([payload] as Args<typeof event>));
     return entries.length;
+  }
+
+  /** Sends pending trailing values now (at shutdown). */
+  flush(): void {
+    this.throttle.flush();
+  }
+
+  private emit(room: string, { event, payload }: LatestEntry): void {
+    this.io.to(room).emit(event, ...([payload] as Args<typeof event>));
   }
 }

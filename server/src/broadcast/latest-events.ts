@@ -1,9 +1,6 @@
 import type { RoomEventName, ServerPayload } from '@roomcast/shared';
 
-export interface LatestEntry<E extends RoomEventName = RoomEventName> {
-  event: E;
-  payload: ServerPayload<E>;
-}
+export type LatestEntry = { [E in RoomEventName]: { event: E; payload: ServerPayload<E> } }[RoomEventName];
 
 /**
  * The latest event of each kind in each room, kept for snapshots and `refresh`.
@@ -11,7 +8,8 @@ export interface LatestEntry<E extends RoomEventName = RoomEventName> {
  * `device:alerts` separately, so a late subscriber sees all three.
  */
 export interface LatestEvents {
-  remember<E extends RoomEventName>(room: string, event: E, payload: ServerPayload<E>): void;
+  remember(room: string, entry: LatestEntry): void;
+  get<E extends RoomEventName>(room: string, event: E): ServerPayload<E> | undefined;
   /** The room's latest events, oldest first (the order they were remembered in). */
   snapshot(room: string): LatestEntry[];
 }
@@ -26,15 +24,19 @@ export function isReplayable(event: RoomEventName): boolean {
 export class MemoryLatestEvents implements LatestEvents {
   private readonly rooms = new Map<string, Map<RoomEventName, LatestEntry>>();
 
-  remember<E extends RoomEventName>(room: string, event: E, payload: ServerPayload<E>): void {
+  remember(room: string, entry: LatestEntry): void {
     let entries = this.rooms.get(room);
     if (entries === undefined) {
       entries = new Map();
       this.rooms.set(room, entries);
     }
     // Delete first so the map's insertion order stays "oldest first".
-    entries.delete(event);
-    entries.set(event, { event, payload } as LatestEntry);
+    entries.delete(entry.event);
+    entries.set(entry.event, entry);
+  }
+
+  get<E extends RoomEventName>(room: string, event: E): ServerPayload<E> | undefined {
+    return this.rooms.get(room)?.get(event)?.payload as ServerPayload<E> | undefined;
   }
 
   snapshot(room: string): LatestEntry[] {

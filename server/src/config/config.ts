@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { ConfigError } from './config-error';
 import { DEFAULTS } from './defaults';
 import { envSchema, splitList, type LogFormat, type LogLevel, type NodeEnv, type ValidatedEnv } from './env-schema';
-import { readPrivateKey, readPublicKey } from './keys';
+import { isKeyPair, readPrivateKey, readPublicKey } from './keys';
+import { compileRoutes, DEFAULT_ROUTES, type Route } from '../ingest/routes';
+import { loadRoutesFile } from '../ingest/routes-file';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 
@@ -41,7 +43,28 @@ export interface GatewayConfig {
     readonly rateLimitBurst: number;
     readonly maxRoomsPerSocket: number;
   };
+  readonly mqtt: MqttConfig;
+  readonly ingest: {
+    readonly maxPayloadBytes: number;
+    readonly maxFutureMs: number;
+    readonly deadLetterCapacity: number;
+  };
+  readonly broadcast: { readonly minIntervalMs: number };
   readonly shutdownTimeoutMs: number;
+}
+
+export interface MqttConfig {
+  /** The external broker, or null to start the embedded one. */
+  readonly url: string | null;
+  readonly username: string | null;
+  readonly password: string | null;
+  readonly clientId: string;
+  readonly embedded: { readonly host: string; readonly port: number };
+  /** When set, subscriptions are `$share/<group>/<filter>` so instances split the stream. */
+  readonly sharedGroup: string | null;
+  /** The topic routes: MQTT_ROUTES_FILE's when set (it replaces the defaults), else the defaults. */
+  readonly routes: readonly Route[];
+  readonly reconnect: { readonly minMs: number; readonly maxMs: number };
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -81,6 +104,8 @@ function authConfig(env: ValidatedEnv, problems: string[]): AuthConfig | null {
           problems.push(
             `JWT_PRIVATE_KEY is a ${privateKey.algorithm} key but JWT_PUBLIC_KEY is ${publicKey.algorithm}`,
           );
+        } else if (!isKeyPair(privateKey.pem, publicKey.pem)) {
+          problems.push('JWT_PRIVATE_KEY is not the private key of JWT_PUBLIC_KEY: tokens it signs would be refused');
         }
         signKey = privateKey.pem;
       } catch (error) {
@@ -97,6 +122,18 @@ function authConfig(env: ValidatedEnv, problems: string[]): AuthConfig | null {
   }
   const secret = randomBytes(32).toString('base64url');
   return { algorithm: 'HS256', verifyKey: secret, signKey: secret, ephemeral: true, issuer, audience };
+}
+
+function routesConfig(env: ValidatedEnv, problems: string[]): readonly Route[] | null {
+  if (env.MQTT_ROUTES_FILE === undefined) return DEFAULT_ROUTES;
+  try {
+    const routes = loadRoutesFile(env.MQTT_ROUTES_FILE);
+    compileRoutes(routes);
+    return routes;
+  } catch (error) {
+    problems.push(`MQTT_ROUTES_FILE: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 function deepFreeze<T>(value: T): T {
@@ -117,7 +154,8 @@ export function loadConfig(source: Env = process.env): GatewayConfig {
   const problems = error ? error.details.map((detail) => detail.message) : [];
   const env = value as ValidatedEnv;
   const auth = error ? null : authConfig(env, problems);
-  if (problems.length > 0 || auth === null) throw new ConfigError(problems);
+  const routes = error ? null : routesConfig(env, problems);
+  if (problems.length > 0 || auth === null || routes === null) throw new ConfigError(problems);
 
   return deepFreeze<GatewayConfig>({
     env: env.NODE_ENV,
@@ -138,6 +176,22 @@ export function loadConfig(source: Env = process.env): GatewayConfig {
       rateLimitBurst: env.SOCKET_RATE_BURST,
       maxRoomsPerSocket: env.SOCKET_MAX_ROOMS,
     },
+    mqtt: {
+      url: env.MQTT_URL ?? null,
+      username: env.MQTT_USERNAME ?? null,
+      password: env.MQTT_PASSWORD ?? null,
+      clientId: env.MQTT_CLIENT_ID,
+      embedded: { host: env.MQTT_EMBEDDED_HOST, port: env.MQTT_EMBEDDED_PORT },
+      sharedGroup: env.MQTT_SHARED_GROUP ?? null,
+      routes,
+      reconnect: { minMs: env.MQTT_RECONNECT_MIN_MS, maxMs: env.MQTT_RECONNECT_MAX_MS },
+    },
+    ingest: {
+      maxPayloadBytes: env.MQTT_MAX_PAYLOAD_BYTES,
+      maxFutureMs: env.INGEST_MAX_FUTURE_MS,
+      deadLetterCapacity: env.DEAD_LETTER_CAPACITY,
+    },
+    broadcast: { minIntervalMs: env.BROADCAST_MIN_INTERVAL_MS },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   });
 }

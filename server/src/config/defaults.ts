@@ -19,7 +19,7 @@ export const DEFAULTS = {
    */
   logLevel: 'info',
   /**
-   * Seconds between Socket.IO heartbeats.
+   * Milliseconds between Socket.IO heartbeats.
    * @default 25000
    */
   pingIntervalMs: 25_000,
@@ -58,4 +58,47 @@ export const DEFAULTS = {
    * @default "12h"
    */
   devTokenTtl: '12h',
+  /**
+   * The client id the gateway connects to the broker with; a stable id keeps its
+   * persistent session (and the QoS 1 messages queued in it) across restarts.
+   * @default "roomcast-gateway"
+   */
+  mqttClientId: 'roomcast-gateway',
+  /**
+   * The port of the embedded MQTT broker started when MQTT_URL is unset.
+   * @default 1883
+   */
+  mqttEmbeddedPort: 1883,
+  /**
+   * The interface the embedded broker listens on; 0.0.0.0 accepts devices on the network.
+   * @default "127.0.0.1"
+   */
+  mqttEmbeddedHost: '127.0.0.1',
+  /**
+   * The largest MQTT payload accepted; larger ones go to the dead-letter buffer.
+   * @default 65536
+   */
+  mqttMaxPayloadBytes: 65_536,
+  /**
+   * Reconnect backoff to the broker: full jitter between 0 and min(max, min · 2^attempt).
+   * @default 500
+   */
+  mqttReconnectMinMs: 500,
+  /** @default 30000 */
+  mqttReconnectMaxMs: 30_000,
+  /**
+   * Telemetry broadcasts into one room are at most one per interval (0 turns the throttle off).
+   * @default 1000
+   */
+  broadcastMinIntervalMs: 1_000,
+  /**
+   * Device timestamps further ahead of the gateway's clock than this are rejected.
+   * @default 300000
+   */
+  ingestMaxFutureMs: 300_000,
+  /**
+   * How many rejected messages the dead-letter buffer keeps (the oldest go first).
+   * @default 500
+   */
+  deadLetterCapacity: 500,
 } as const;

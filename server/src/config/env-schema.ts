@@ -30,6 +30,20 @@ export interface ValidatedEnv {
   SOCKET_RATE_BURST: number;
   SOCKET_MAX_ROOMS: number;
   SHUTDOWN_TIMEOUT_MS: number;
+  MQTT_URL?: string;
+  MQTT_USERNAME?: string;
+  MQTT_PASSWORD?: string;
+  MQTT_CLIENT_ID: string;
+  MQTT_EMBEDDED_PORT: number;
+  MQTT_EMBEDDED_HOST: string;
+  MQTT_SHARED_GROUP?: string;
+  MQTT_ROUTES_FILE?: string;
+  MQTT_MAX_PAYLOAD_BYTES: number;
+  MQTT_RECONNECT_MIN_MS: number;
+  MQTT_RECONNECT_MAX_MS: number;
+  BROADCAST_MIN_INTERVAL_MS: number;
+  INGEST_MAX_FUTURE_MS: number;
+  DEAD_LETTER_CAPACITY: number;
 }
 
 const origin = Joi.string()
@@ -86,10 +100,36 @@ export const envSchema = Joi.object<ValidatedEnv>({
   SOCKET_RATE_BURST: positiveInt(DEFAULTS.rateLimitBurst, 100_000),
   SOCKET_MAX_ROOMS: positiveInt(DEFAULTS.maxRoomsPerSocket, 100_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(DEFAULTS.shutdownTimeoutMs, 600_000),
+  MQTT_URL: Joi.string()
+    .uri({ scheme: ['mqtt', 'mqtts', 'ws', 'wss'] })
+    .empty('')
+    .messages({ 'string.uriCustomScheme': '{{#label}} must be a mqtt://, mqtts://, ws:// or wss:// URL' }),
+  MQTT_USERNAME: Joi.string().max(256).empty(''),
+  MQTT_PASSWORD: Joi.string().max(1024).empty(''),
+  MQTT_CLIENT_ID: Joi.string()
+    .pattern(/^[A-Za-z0-9._-]{1,128}$/)
+    .default(DEFAULTS.mqttClientId)
+    .messages({ 'string.pattern.base': '{{#label}} must be 1-128 characters of [A-Za-z0-9._-]' }),
+  MQTT_EMBEDDED_PORT: port.default(DEFAULTS.mqttEmbeddedPort),
+  MQTT_EMBEDDED_HOST: Joi.string().hostname().default(DEFAULTS.mqttEmbeddedHost),
+  MQTT_SHARED_GROUP: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]{1,64}$/)
+    .empty('')
+    .messages({ 'string.pattern.base': '{{#label}} must be 1-64 characters of [A-Za-z0-9_-]' }),
+  MQTT_ROUTES_FILE: Joi.string().empty(''),
+  MQTT_MAX_PAYLOAD_BYTES: positiveInt(DEFAULTS.mqttMaxPayloadBytes, 256 * 1024 * 1024),
+  MQTT_RECONNECT_MIN_MS: positiveInt(DEFAULTS.mqttReconnectMinMs, 600_000),
+  MQTT_RECONNECT_MAX_MS: positiveInt(DEFAULTS.mqttReconnectMaxMs, 3_600_000),
+  BROADCAST_MIN_INTERVAL_MS: Joi.number().integer().min(0).max(3_600_000).default(DEFAULTS.broadcastMinIntervalMs),
+  INGEST_MAX_FUTURE_MS: Joi.number().integer().min(0).max(31_536_000_000).default(DEFAULTS.ingestMaxFutureMs),
+  DEAD_LETTER_CAPACITY: positiveInt(DEFAULTS.deadLetterCapacity, 100_000),
 })
+  .with('MQTT_SHARED_GROUP', 'MQTT_URL')
+  .with('MQTT_PASSWORD', 'MQTT_USERNAME')
   .oxor('JWT_SECRET', 'JWT_PUBLIC_KEY')
   .messages({
     'object.oxor': 'set either JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/ES256), not both',
+    'object.with': '{{#mainWithLabel}} is set, so {{#peerWithLabel}} must be set too',
   })
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } })
   .unknown(true);

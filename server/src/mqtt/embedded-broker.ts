@@ -1,0 +1,72 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import Aedes from 'aedes';
+import { timingSafeEqual } from 'node:crypto';
+
+export interface EmbeddedBrokerOptions {
+  host: string;
+  port: number;
+  /** When set, clients must present these credentials. */
+  credentials: { username: string; password: string } | null;
+}
+
+export interface EmbeddedBroker {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Start-up refused because the embedded broker's port is held by another process. */
+export class BrokerPortInUseError extends Error {
+  readonly code = 'MQTT_PORT_IN_USE' as const;
+
+  constructor(host: string, port: number) {
+    super(
+      `MQTT_EMBEDDED_PORT ${port} is already in use on ${host}: another MQTT broker is probably running there. ` +
+        `To use it, set MQTT_URL=mqtt://127.0.0.1:${port}; or set MQTT_EMBEDDED_PORT to a free port.`,
+    );
+    this.name = 'BrokerPortInUseError';
+  }
+}
+
+function sameSecret(given: Buffer | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const wanted = Buffer.from(expected);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/**
+ * An aedes broker in the gateway's own process, so `npm start` needs no external
+ * service and simulators have somewhere to publish. Its sessions live in memory:
+ * they do not outlive the process (use an external broker for that).
+ */
+export function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const broker = new Aedes();
+  const { credentials } = options;
+  if (credentials !== null) {
+    broker.authenticate = (_client, username, password, done) => {
+      const ok = username === credentials.username && sameSecret(password, credentials.password);
+      done(null, ok);
+    };
+  }
+  const server: Server = createServer(broker.handle);
+
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      broker.close();
+      reject(error.code === 'EADDRINUSE' ? new BrokerPortInUseError(options.host, options.port) : error);
+    });
+    server.listen(options.port, options.host, () => {
+      const { port } = server.address() as AddressInfo;
+      const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+      resolve({
+        url: `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            // aedes closes its client connections first, so the listener can then close.
+            broker.close(() => server.close(() => done()));
+          }),
+      });
+    });
+  });
+}
