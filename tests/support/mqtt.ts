@@ -37,13 +37,17 @@ export async function purgeSession(url: string, clientId: string): Promise<void>
 }
 
 /** Polls a condition until it holds; for state that has no event to await. */
-export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5000, everyMs = 25): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | Promise<T>,
+  timeoutMs = 5000,
+  everyMs = 25,
+): Promise<NonNullable<Exclude<T, false>>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value !== false && value !== undefined && value !== null) return value;
+      if (value !== false && value !== undefined && value !== null) return value as NonNullable<Exclude<T, false>>;
     } catch (error) {
       last = error;
     }
