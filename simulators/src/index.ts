@@ -1,1 +1,16 @@
-export {};
+export { FAMILIES, aqi, soil, spc, subtronics, telemetry } from './families';
+export { FAMILY_NAMES, isFamilyName } from './family';
+export type { DeviceOptions, Family, FamilyName, SimDevice, SimMessage } from './family';
+export { runSimulation } from './run-simulation';
+export type { SimulationOptions, SimulationProgress, SimulationStats } from './run-simulation';
+export { PER_DEVICE_CONNECTION_LIMIT, planLinks } from './link';
+export type { LinkPlan, Member } from './link';
+export { createRandom, mulberry32 } from './random';
+export type { Random } from './random';
+export { AQI_CITIES, EPISODE_PROFILE } from './families/aqi';
+export type { AqiCity } from './families/aqi';
+export { SPC_CHARACTERISTICS, SPC_EVENTS } from './families/spc';
+export type { SpcCharacteristic, SpcEventKind } from './families/spc';
+export { GAS_CELLS, LEAK_PROFILE } from './families/subtronics';
+export type { GasCell } from './families/subtronics';
+export { OVERHEAT_PROFILE } from './families/telemetry';
