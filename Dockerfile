@@ -31,7 +31,10 @@ COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/client-sdk/dist client-sdk/dist
 COPY --from=build /app/simulators/dist simulators/dist
 USER node
-EXPOSE 3000
+# 3000: HTTP and Socket.IO.
+# 1883: the embedded MQTT broker, only used when MQTT_URL is unset; set MQTT_EMBEDDED_HOST=0.0.0.0
+# (and MQTT_USERNAME/MQTT_PASSWORD) for it to be reachable from outside the container.
+EXPOSE 3000 1883
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || process.env.HTTP_PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "server/dist/main.js"]
