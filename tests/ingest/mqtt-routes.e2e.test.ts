@@ -173,6 +173,21 @@ describe.each(brokers)('MQTT ingest through $name', ({ env }) => {
     for (const item of mine) expect(item.message.length).toBeGreaterThan(5);
   });
 
+  it('dead-letters a topic with an empty level as unknown_topic and keeps its own connection', async () => {
+    const before = gw.gateway.ingest.counters();
+    const rogue = await connectPublisher(brokerUrl);
+    // The embedded broker refuses such a topic (and drops the publisher); Mosquitto delivers it.
+    await rogue.publishAsync('sensors//data', '{}', { qos: 0 });
+    await eventually(() => gw.gateway.ingest.counters().rejected === before.rejected + 1);
+    await rogue.endAsync(true);
+    expect(gw.gateway.mqtt.health()).toMatchObject({ status: 'up', state: 'connected' });
+    const admin = { Authorization: `Bearer ${mintToken({ role: 'admin' })}` };
+    const report = (await (await fetch(`${gw.url}/ingest/dead-letters?limit=5`, { headers: admin })).json()) as {
+      items: Array<{ topic: string; reason: string }>;
+    };
+    expect(report.items.find((item) => item.topic === 'sensors//data')?.reason).toBe('unknown_topic');
+  });
+
   it('rejects a payload over MQTT_MAX_PAYLOAD_BYTES', async () => {
     const before = gw.gateway.ingest.counters();
     await publish(publisher, `devices/${uniqueId('dev')}/telemetry`, { blob: 'x'.repeat(70_000) });

@@ -68,7 +68,7 @@ export class BroadcastSink implements IngestSink {
     return true;
   }
 
-  counters(): { outOfOrder: number; awaitingEngine: number } {
+  counters(): Record<string, number> {
     return { outOfOrder: this.outOfOrder, awaitingEngine: this.awaitingEngine };
   }
 }

@@ -9,6 +9,8 @@ export interface TopicMatcher {
 /** Where accepted events go: the broadcaster now, the store and the engines as they arrive. */
 export interface IngestSink {
   deliver(event: IngestEvent): void;
+  /** What the sink counts on its own (out-of-order messages, say). */
+  counters?(): Record<string, number>;
 }
 
 export interface IngestPipelineOptions {
@@ -26,6 +28,7 @@ export interface IngestStats {
   received: number;
   accepted: number;
   rejected: number;
+  [sinkCounter: string]: number;
 }
 
 function timestampOf(event: IngestEvent): string {
@@ -98,7 +101,14 @@ export class IngestPipeline {
     }
   }
 
+  /** A message the broker refused before it reached a route: counted and kept like any rejection. */
+  refuse(topic: string, payload: Buffer, message: string): void {
+    this.stats.received += 1;
+    this.stats.rejected += 1;
+    this.options.deadLetters.add(topic, payload, 'unknown_topic', message);
+  }
+
   counters(): IngestStats {
-    return { ...this.stats };
+    return { ...this.options.sink.counters?.(), ...this.stats };
   }
 }

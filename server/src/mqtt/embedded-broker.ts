@@ -7,6 +7,18 @@ export interface EmbeddedBrokerOptions {
   port: number;
   /** When set, clients must present these credentials. */
   credentials: { username: string; password: string } | null;
+  /** Told about every publish the broker refuses (the publisher is then disconnected). */
+  onRefusedPublish?: (topic: string, payload: Buffer, message: string) => void;
+}
+
+/**
+ * A topic with an empty level (`sensors//data`) matches `sensors/+/data` by the letter of
+ * MQTT, but aedes drops the subscriber's connection when it delivers one. Such a topic is
+ * never a valid route, so the broker refuses it at the door instead.
+ */
+function refusalOf(topic: string): string | null {
+  if (topic.split('/').some((level) => level.length === 0)) return 'topic has an empty level';
+  return null;
 }
 
 export interface EmbeddedBroker {
@@ -48,6 +60,15 @@ export function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<Emb
       done(null, ok);
     };
   }
+  broker.authorizePublish = (client, packet, done) => {
+    const refusal = client === null ? null : refusalOf(packet.topic);
+    if (refusal === null) {
+      done(null);
+      return;
+    }
+    options.onRefusedPublish?.(packet.topic, Buffer.from(packet.payload), `the embedded broker refused it: ${refusal}`);
+    done(new Error(refusal));
+  };
   const server: Server = createServer(broker.handle);
 
   return new Promise((resolve, reject) => {

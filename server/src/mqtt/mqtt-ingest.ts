@@ -45,7 +45,11 @@ export class MqttIngest {
         config.username !== null && config.password !== null
           ? { username: config.username, password: config.password }
           : null;
-      this.broker = await startEmbeddedBroker({ ...config.embedded, credentials });
+      this.broker = await startEmbeddedBroker({
+        ...config.embedded,
+        credentials,
+        onRefusedPublish: (topic, payload, message) => this.options.pipeline.refuse(topic, payload, message),
+      });
       url = this.broker.url;
       logger.info('embedded mqtt broker listening', {
         url,
