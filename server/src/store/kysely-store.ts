@@ -1,0 +1,757 @@
+import { ErrorCode, RoomcastError, backoffDelay } from '@roomcast/shared';
+import type {
+  Alert,
+  DeviceDataPayload,
+  IsoTimestamp,
+  RoomEventName,
+  SensorReadingPayload,
+  ServerPayload,
+} from '@roomcast/shared';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { ComponentHealth } from '../health/health-registry';
+import type { Logger } from '../logging/logger';
+import { migrateToLatest } from './migrations';
+import type { AlertsTable, Database, LatestEventsTable, TelemetryTable } from './schema';
+import type {
+  AcknowledgeResult,
+  AlertChange,
+  AlertQuery,
+  Page,
+  Store,
+  StoreBackend,
+  StoredLatest,
+  StoredRules,
+  TelemetryPoint,
+  TelemetryQuery,
+  TelemetrySource,
+} from './store';
+
+export interface StoreRetryOptions {
+  /** No retry comes sooner than this after a failed flush, ms. @default 200 */
+  minMs: number;
+  /** No retry comes later than this after a failed flush, ms. @default 10000 */
+  maxMs: number;
+}
+
+export interface KyselyStoreOptions {
+  /** Queued rows that start a flush before the interval is up. @default 500 */
+  batchSize: number;
+  /** How long a queued row waits at most before its flush starts, ms. @default 100 */
+  flushIntervalMs: number;
+  /** Queued rows kept while the database is away; beyond it the oldest telemetry goes. @default 100000 */
+  maxPending: number;
+  /** Backoff between retries of a failed flush. */
+  retry: StoreRetryOptions;
+  /** How long `close()` waits for the last flush, ms. @default 5000 */
+  closeTimeoutMs: number;
+}
+
+export type KyselyStoreInit = Partial<Omit<KyselyStoreOptions, 'retry'>> & { retry?: Partial<StoreRetryOptions> };
+
+export const STORE_DEFAULTS: Readonly<KyselyStoreOptions> = Object.freeze({
+  batchSize: 500,
+  flushIntervalMs: 100,
+  maxPending: 100_000,
+  retry: Object.freeze({ minMs: 200, maxMs: 10_000 }),
+  closeTimeoutMs: 5_000,
+});
+
+/**
+ * Parameters per INSERT. SQLite builds before 3.32 allow 999 bound variables per
+ * statement; staying under that keeps every build (and PostgreSQL's 65535) happy.
+ */
+const MAX_PARAMETERS_PER_STATEMENT = 999;
+const TELEMETRY_ROWS_PER_INSERT = Math.floor(MAX_PARAMETERS_PER_STATEMENT / 4);
+const LATEST_ROWS_PER_INSERT = Math.floor(MAX_PARAMETERS_PER_STATEMENT / 4);
+const MAX_LIMIT = 1000;
+
+type TelemetryRow = Insertable<TelemetryTable> & { ts_ms: number };
+type LatestRow = Insertable<LatestEventsTable>;
+
+/**
+ * The Store over kysely, one implementation for SQLite and PostgreSQL.
+ *
+ * Buffered writes sit in memory until a flush writes them in one transaction. A failed
+ * flush puts its rows back at the front of the queue and is retried with capped,
+ * jittered backoff; the queue is bounded by `maxPending`, beyond which the oldest
+ * telemetry is dropped and counted (latest events are few, one per room and event, and
+ * are what a restart restores, so they are never dropped). Flushes never overlap:
+ * every flush runs on one serial chain.
+ */
+export class KyselyStore implements Store {
+  private readonly options: KyselyStoreOptions;
+  private readonly log: Logger;
+
+  private readonly telemetryQueue = new RowQueue<TelemetryRow>();
+  /** Keyed by room and event: a newer payload replaces the queued one. */
+  private readonly latestQueue = new Map<string, LatestRow>();
+  /** Rows taken by the flush now running. */
+  private inFlight = 0;
+  private writing = false;
+  /** Every flush runs after the previous one: never two transactions of buffered rows at once. */
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private timerDueAt = Infinity;
+
+  /** Consecutive failed flushes; > 0 means retrying. */
+  private flushStreak = 0;
+  /** The last immediate write failed and no write has succeeded since. */
+  private immediateFailed = false;
+  private failedWrites = 0;
+  private droppedTelemetry = 0;
+  private lastError: string | null = null;
+  /** Warned that the queue overflowed since the last successful flush. */
+  private overflowWarned = false;
+
+  private closing: Promise<void> | null = null;
+  private warnedWriteAfterClose = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly backend: StoreBackend,
+    logger: Logger,
+    options: KyselyStoreInit = {},
+  ) {
+    // `??` per field, so that an option passed as undefined still gets its default.
+    this.options = {
+      batchSize: options.batchSize ?? STORE_DEFAULTS.batchSize,
+      flushIntervalMs: options.flushIntervalMs ?? STORE_DEFAULTS.flushIntervalMs,
+      maxPending: options.maxPending ?? STORE_DEFAULTS.maxPending,
+      retry: {
+        minMs: options.retry?.minMs ?? STORE_DEFAULTS.retry.minMs,
+        maxMs: options.retry?.maxMs ?? STORE_DEFAULTS.retry.maxMs,
+      },
+      closeTimeoutMs: options.closeTimeoutMs ?? STORE_DEFAULTS.closeTimeoutMs,
+    };
+    this.log = logger.child({ component: 'store' });
+  }
+
+  async migrate(): Promise<void> {
+    try {
+      const ran = await migrateToLatest(this.db, this.backend);
+      if (ran.length > 0) this.log.info('store migrated', { backend: this.backend, migrations: ran });
+    } catch (error) {
+      const message = `could not migrate the ${this.backend} store: ${messageOf(error)}`;
+      throw new RoomcastError(ErrorCode.UNAVAILABLE, message, { cause: error });
+    }
+  }
+
+  // Buffered writes.
+
+  enqueueTelemetry(point: TelemetryPoint): void {
+    if (this.refuseAfterClose()) return;
+    const tsMs = Date.parse(point.timestamp);
+    // A row the database would refuse would fail every batch it is in, forever: refuse it here.
+    if (!Number.isFinite(tsMs)) {
+      throw new RoomcastError(ErrorCode.BAD_REQUEST, `telemetry timestamp ${point.timestamp} is not a valid time`);
+    }
+    this.telemetryQueue.push({
+      source: point.source,
+      source_id: point.sourceId,
+      ts_ms: tsMs,
+      payload: JSON.stringify(point.payload),
+    });
+    this.afterEnqueue();
+  }
+
+  enqueueLatest(room: string, event: RoomEventName, payload: ServerPayload<RoomEventName>): void {
+    if (this.refuseAfterClose()) return;
+    this.latestQueue.set(latestKey(room, event), {
+      room,
+      event,
+      payload: JSON.stringify(payload),
+      updated_at: new Date().toISOString(),
+    });
+    this.afterEnqueue();
+  }
+
+  async flush(): Promise<void> {
+    try {
+      await this.serial(() => this.writeQueued());
+    } catch (error) {
+      throw new RoomcastError(ErrorCode.UNAVAILABLE, 'the store could not write queued rows', { cause: error });
+    }
+  }
+
+  // Immediate writes.
+
+  saveAlert(alert: Alert, change: Exclude<AlertChange, 'acknowledged'>): Promise<void> {
+    return this.immediate(`save alert ${alert.alertId}`, () =>
+      this.db.transaction().execute(async (trx) => {
+        const row = toAlertRow(alert);
+        // Acknowledgement columns are written only by acknowledgeAlert: a transition computed
+        // before a concurrent acknowledgement committed must never undo it.
+        const {
+          alert_id: _key,
+          acknowledged: _acknowledged,
+          ack_user: _ackUser,
+          ack_reason: _ackReason,
+          ack_at: _ackAt,
+          ...columns
+        } = row;
+        await trx
+          .insertInto('alerts')
+          .values(row)
+          .onConflict((conflict) => conflict.column('alert_id').doUpdateSet(columns))
+          .execute();
+        await trx
+          .insertInto('alert_history')
+          .values({ alert_id: alert.alertId, change, at: alert.updatedAt, snapshot: JSON.stringify(alert) })
+          .execute();
+      }),
+    );
+  }
+
+  acknowledgeAlert(alertId: string, user: string, reason: string, at: IsoTimestamp): Promise<AcknowledgeResult> {
+    return this.immediate(`acknowledge alert ${alertId}`, () =>
+      this.db.transaction().execute(async (trx): Promise<AcknowledgeResult> => {
+        // The condition on `acknowledged` is the guard: of concurrent acknowledgements only
+        // one updates the row (PostgreSQL re-checks it after the row lock; SQLite has one writer).
+        const update = await trx
+          .updateTable('alerts')
+          .set({ acknowledged: 1, ack_user: user, ack_reason: reason, ack_at: at })
+          .where('alert_id', '=', alertId)
+          .where('acknowledged', '=', 0)
+          .executeTakeFirst();
+        const row = await trx.selectFrom('alerts').selectAll().where('alert_id', '=', alertId).executeTakeFirst();
+        if (row === undefined) return { status: 'not_found' };
+        const alert = toAlert(row);
+        if (update.numUpdatedRows === 0n) return { status: 'already_acknowledged', alert };
+        await trx
+          .insertInto('alert_history')
+          .values({ alert_id: alertId, change: 'acknowledged', at, snapshot: JSON.stringify(alert) })
+          .execute();
+        return { status: 'acknowledged', alert };
+      }),
+    );
+  }
+
+  saveRules(rules: StoredRules): Promise<void> {
+    return this.immediate('save alert rules', async () => {
+      await this.db
+        .insertInto('alert_rules')
+        .values({
+          id: 1,
+          document: JSON.stringify(rules.rules),
+          updated_at: rules.updatedAt,
+          updated_by: rules.updatedBy,
+        })
+        .onConflict((conflict) =>
+          conflict.column('id').doUpdateSet((eb) => ({
+            document: eb.ref('excluded.document'),
+            updated_at: eb.ref('excluded.updated_at'),
+            updated_by: eb.ref('excluded.updated_by'),
+          })),
+        )
+        .execute();
+    });
+  }
+
+  /** Deletes in one statement; counted as a write. Async so that a bad argument rejects, never throws. */
+  async pruneTelemetry(olderThan: IsoTimestamp): Promise<number> {
+    const cutoff = parseTime('olderThan', olderThan);
+    return this.immediate('prune telemetry', async () => {
+      const result = await this.db.deleteFrom('telemetry').where('ts_ms', '<', cutoff).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+  }
+
+  // Reads.
+
+  loadLatest(): Promise<StoredLatest[]> {
+    return this.read('load latest events', async () => {
+      const rows = await this.db.selectFrom('latest_events').select(['room', 'event', 'payload']).execute();
+      return rows.map((row) => ({
+        room: row.room,
+        event: row.event,
+        payload: JSON.parse(row.payload) as ServerPayload<RoomEventName>,
+      }));
+    });
+  }
+
+  latestTelemetry(source: TelemetrySource, sourceId: string): Promise<TelemetryPoint | null> {
+    return this.read('read telemetry', async () => {
+      const row = await this.db
+        .selectFrom('telemetry')
+        .select(['source', 'source_id', 'ts_ms', 'payload'])
+        .where('source', '=', source)
+        .where('source_id', '=', sourceId)
+        .orderBy('ts_ms', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row === undefined ? null : toPoint(row);
+    });
+  }
+
+  async telemetry(query: TelemetryQuery): Promise<Page<TelemetryPoint>> {
+    const limit = checkLimit(query.limit);
+    const from = query.from === undefined ? undefined : parseTime('from', query.from);
+    const to = query.to === undefined ? undefined : parseTime('to', query.to);
+    const order = query.order ?? 'asc';
+    if (order !== 'asc' && order !== 'desc') throw badRequest(`order must be asc or desc`);
+    const after = query.cursor === undefined ? undefined : decodeTelemetryCursor(query.cursor);
+    return this.read('read telemetry', async () => {
+      let select = this.db
+        .selectFrom('telemetry')
+        .select(['id', 'source', 'source_id', 'ts_ms', 'payload'])
+        .where('source', '=', query.source)
+        .where('source_id', '=', query.sourceId);
+      if (from !== undefined) select = select.where('ts_ms', '>=', from);
+      if (to !== undefined) select = select.where('ts_ms', '<=', to);
+      if (after !== undefined) {
+        select = select.where(({ eb, refTuple, tuple }) =>
+          eb(refTuple('ts_ms', 'id'), order === 'asc' ? '>' : '<', tuple(after.tsMs, after.id)),
+        );
+      }
+      // One row more than asked tells whether there is a next page.
+      const rows = await select
+        .orderBy('ts_ms', order)
+        .orderBy('id', order)
+        .limit(limit + 1)
+        .execute();
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      const nextCursor =
+        rows.length > limit && last !== undefined ? encodeCursor(['t', Number(last.ts_ms), Number(last.id)]) : null;
+      return { items: items.map(toPoint), nextCursor };
+    });
+  }
+
+  getAlert(alertId: string): Promise<Alert | null> {
+    return this.read('read an alert', async () => {
+      const row = await this.db.selectFrom('alerts').selectAll().where('alert_id', '=', alertId).executeTakeFirst();
+      return row === undefined ? null : toAlert(row);
+    });
+  }
+
+  async alerts(query: AlertQuery): Promise<Page<Alert>> {
+    const limit = checkLimit(query.limit);
+    const before = query.cursor === undefined ? undefined : decodeAlertCursor(query.cursor);
+    return this.read('read alerts', async () => {
+      let select = this.db.selectFrom('alerts').selectAll();
+      if (query.deviceId !== undefined) select = select.where('device_id', '=', query.deviceId);
+      if (query.status !== 'all') select = select.where('state', '=', query.status);
+      if (query.acknowledged !== undefined) select = select.where('acknowledged', '=', query.acknowledged ? 1 : 0);
+      if (before !== undefined) {
+        select = select.where(({ eb, refTuple, tuple }) =>
+          eb(refTuple('raised_at', 'alert_id'), '<', tuple(before.raisedAt, before.alertId)),
+        );
+      }
+      const rows = await select
+        .orderBy('raised_at', 'desc')
+        .orderBy('alert_id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const items = rows.slice(0, limit).map(toAlert);
+      const last = items[items.length - 1];
+      const nextCursor =
+        rows.length > limit && last !== undefined ? encodeCursor(['a', last.raisedAt, last.alertId]) : null;
+      return { items, nextCursor };
+    });
+  }
+
+  activeAlerts(): Promise<Alert[]> {
+    return this.read('read active alerts', async () => {
+      const rows = await this.db
+        .selectFrom('alerts')
+        .selectAll()
+        .where('state', '=', 'active')
+        .orderBy('raised_at', 'asc')
+        .orderBy('alert_id', 'asc')
+        .execute();
+      return rows.map(toAlert);
+    });
+  }
+
+  loadRules(): Promise<StoredRules | null> {
+    return this.read('load alert rules', async () => {
+      const row = await this.db.selectFrom('alert_rules').selectAll().where('id', '=', 1).executeTakeFirst();
+      if (row === undefined) return null;
+      const rules: unknown = JSON.parse(row.document);
+      if (!Array.isArray(rules)) throw new RoomcastError(ErrorCode.INTERNAL, 'the stored alert rules are not an array');
+      return { rules, updatedAt: row.updated_at, updatedBy: row.updated_by };
+    });
+  }
+
+  health(): ComponentHealth {
+    return {
+      status: this.flushStreak > 0 || this.immediateFailed ? 'degraded' : 'up',
+      backend: this.backend,
+      pendingWrites: this.pending(),
+      failedWrites: this.failedWrites,
+      droppedTelemetry: this.droppedTelemetry,
+      lastError: this.lastError,
+    };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  // Buffering and flushing.
+
+  private pending(): number {
+    return this.telemetryQueue.length + this.latestQueue.size + this.inFlight;
+  }
+
+  private afterEnqueue(): void {
+    this.enforceMaxPending();
+    // While a flush runs or a retry is armed, the end of that flush decides what comes next.
+    if (this.writing || this.flushStreak > 0) return;
+    this.schedule(this.pending() >= this.options.batchSize ? 0 : this.options.flushIntervalMs);
+  }
+
+  /** Rows in flight count toward the bound but cannot be dropped; a failed flush re-checks it. */
+  private enforceMaxPending(): void {
+    const excess = Math.min(this.pending() - this.options.maxPending, this.telemetryQueue.length);
+    if (excess <= 0) return;
+    if (!this.overflowWarned) {
+      this.overflowWarned = true;
+      this.log.warn('store queue full; dropping the oldest telemetry', { maxPending: this.options.maxPending });
+    }
+    this.telemetryQueue.dropOldest(excess);
+    this.droppedTelemetry += excess;
+  }
+
+  /** Arms the flush timer to fire within `delayMs`, keeping an earlier one unless `replace`. */
+  private schedule(delayMs: number, replace = false): void {
+    if (this.closing !== null) return;
+    const dueAt = Date.now() + delayMs;
+    if (this.timer !== null) {
+      if (!replace && this.timerDueAt <= dueAt) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDueAt = dueAt;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerDueAt = Infinity;
+      // A failure has been counted, logged and rescheduled by writeQueued; nothing is lost here.
+      this.serial(() => this.writeQueued()).catch(() => undefined);
+    }, delayMs);
+    // Pending rows must not keep a finished process alive; close() flushes them.
+    this.timer.unref();
+  }
+
+  private serial(task: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(task);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Writes everything queued in one transaction. Only ever called through `serial`. */
+  private async writeQueued(): Promise<void> {
+    const telemetry = this.telemetryQueue.takeAll();
+    const latest = [...this.latestQueue.values()];
+    this.latestQueue.clear();
+    if (telemetry.length === 0 && latest.length === 0) return;
+
+    this.writing = true;
+    this.inFlight = telemetry.length + latest.length;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const rows of chunks(telemetry, TELEMETRY_ROWS_PER_INSERT)) {
+          await trx.insertInto('telemetry').values(rows).execute();
+        }
+        for (const rows of chunks(latest, LATEST_ROWS_PER_INSERT)) {
+          await trx
+            .insertInto('latest_events')
+            .values(rows)
+            .onConflict((conflict) =>
+              conflict.columns(['room', 'event']).doUpdateSet((eb) => ({
+                payload: eb.ref('excluded.payload'),
+                updated_at: eb.ref('excluded.updated_at'),
+              })),
+            )
+            .execute();
+        }
+      });
+      this.inFlight = 0;
+      this.noteSuccess('flush');
+    } catch (error) {
+      this.inFlight = 0;
+      // Back to the front, oldest first; a latest event queued meanwhile is newer and wins.
+      this.telemetryQueue.restore(telemetry);
+      for (const row of latest) {
+        const key = latestKey(row.room, row.event);
+        if (!this.latestQueue.has(key)) this.latestQueue.set(key, row);
+      }
+      this.noteFailure('flush', error);
+      this.enforceMaxPending();
+      throw error;
+    } finally {
+      this.writing = false;
+      this.scheduleNext();
+    }
+  }
+
+  private scheduleNext(): void {
+    if (this.pending() === 0) return;
+    if (this.flushStreak > 0) {
+      const { minMs, maxMs } = this.options.retry;
+      // Full jitter above a floor: never sooner than minMs, never later than maxMs.
+      const delay = minMs + backoffDelay(this.flushStreak - 1, { baseMs: minMs, maxMs: Math.max(0, maxMs - minMs) });
+      this.schedule(delay, true);
+    } else {
+      this.schedule(this.pending() >= this.options.batchSize ? 0 : this.options.flushIntervalMs);
+    }
+  }
+
+  // Failure accounting: one warning when writes start failing, one line when they recover.
+
+  private failing(): boolean {
+    return this.flushStreak > 0 || this.immediateFailed;
+  }
+
+  private noteFailure(kind: 'flush' | 'immediate', error: unknown): void {
+    const wasFailing = this.failing();
+    this.failedWrites += 1;
+    this.lastError = messageOf(error);
+    if (kind === 'flush') this.flushStreak += 1;
+    else this.immediateFailed = true;
+    if (!wasFailing) {
+      this.log.warn('store writes failing; queued rows are kept and retried', {
+        backend: this.backend,
+        pendingWrites: this.pending(),
+        error: this.lastError,
+      });
+    }
+  }
+
+  private noteSuccess(kind: 'flush' | 'immediate'): void {
+    const wasFailing = this.failing();
+    // Any successful write shows the database takes writes again, so it clears a failed
+    // immediate write (which has no retry of its own); only a flush clears the flush streak.
+    if (kind === 'flush') {
+      this.flushStreak = 0;
+      this.overflowWarned = false;
+    }
+    this.immediateFailed = false;
+    if (wasFailing && !this.failing()) {
+      this.log.info('store writes recovered', { backend: this.backend, failedWrites: this.failedWrites });
+      this.lastError = null;
+    }
+  }
+
+  private async immediate<T>(what: string, work: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      this.noteFailure('immediate', error);
+      throw new RoomcastError(ErrorCode.UNAVAILABLE, `the store could not ${what}`, { cause: error });
+    }
+    this.noteSuccess('immediate');
+    return result;
+  }
+
+  private async read<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof RoomcastError) throw error;
+      throw new RoomcastError(ErrorCode.UNAVAILABLE, `the store could not ${what}`, { cause: error });
+    }
+  }
+
+  private refuseAfterClose(): boolean {
+    if (this.closing === null) return false;
+    if (!this.warnedWriteAfterClose) {
+      this.warnedWriteAfterClose = true;
+      this.log.warn('store closed; ignoring writes that arrive after close()');
+    }
+    return true;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    let deadline: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.serial(() => this.writeQueued()),
+        new Promise<never>((_resolve, reject) => {
+          deadline = setTimeout(
+            () => reject(new Error(`the last flush took longer than ${this.options.closeTimeoutMs} ms`)),
+            this.options.closeTimeoutMs,
+          );
+        }),
+      ]);
+    } catch (error) {
+      this.log.warn('store closed with unwritten rows', {
+        backend: this.backend,
+        lostWrites: this.pending(),
+        error: messageOf(error),
+      });
+    } finally {
+      clearTimeout(deadline);
+    }
+    await this.db.destroy();
+  }
+}
+
+/**
+ * A FIFO whose oldest rows can be dropped cheaply: dropping advances a head index
+ * instead of shifting the array on every row while the queue is full.
+ */
+class RowQueue<T> {
+  private rows: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.rows.length - this.head;
+  }
+
+  push(row: T): void {
+    this.rows.push(row);
+  }
+
+  dropOldest(count: number): void {
+    this.head += Math.min(count, this.length);
+    if (this.head > 1024 && this.head * 2 > this.rows.length) {
+      this.rows = this.rows.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  takeAll(): T[] {
+    const taken = this.head === 0 ? this.rows : this.rows.slice(this.head);
+    this.rows = [];
+    this.head = 0;
+    return taken;
+  }
+
+  /** Puts rows taken earlier back in front of those queued since. */
+  restore(taken: T[]): void {
+    this.rows = taken.concat(this.rows.slice(this.head));
+    this.head = 0;
+  }
+}
+
+function* chunks<T>(rows: T[], size: number): Generator<T[]> {
+  for (let start = 0; start < rows.length; start += size) yield rows.slice(start, start + size);
+}
+
+function latestKey(room: string, event: string): string {
+  return `${room}\u0000${event}`;
+}
+
+function toPoint(row: Pick<Selectable<TelemetryTable>, 'source' | 'source_id' | 'ts_ms' | 'payload'>): TelemetryPoint {
+  const timestamp = new Date(Number(row.ts_ms)).toISOString();
+  return row.source === 'device'
+    ? { source: 'device', sourceId: row.source_id, timestamp, payload: JSON.parse(row.payload) as DeviceDataPayload }
+    : {
+        source: 'sensor',
+        sourceId: row.source_id,
+        timestamp,
+        payload: JSON.parse(row.payload) as SensorReadingPayload,
+      };
+}
+
+function toAlertRow(alert: Alert): Insertable<AlertsTable> {
+  return {
+    alert_id: alert.alertId,
+    device_id: alert.deviceId,
+    rule_id: alert.ruleId,
+    metric: alert.metric,
+    severity: alert.severity,
+    state: alert.state,
+    comparison: alert.comparison,
+    threshold: alert.threshold,
+    value: alert.value,
+    message: alert.message,
+    raised_at: alert.raisedAt,
+    updated_at: alert.updatedAt,
+    cleared_at: alert.clearedAt,
+    acknowledged: alert.acknowledged ? 1 : 0,
+    ack_user: alert.ackUser,
+    ack_reason: alert.ackReason,
+    ack_at: alert.ackAt,
+  };
+}
+
+function toAlert(row: Selectable<AlertsTable>): Alert {
+  return {
+    alertId: row.alert_id,
+    deviceId: row.device_id,
+    ruleId: row.rule_id,
+    metric: row.metric,
+    severity: row.severity,
+    state: row.state,
+    comparison: row.comparison,
+    threshold: Number(row.threshold),
+    value: Number(row.value),
+    message: row.message,
+    raisedAt: row.raised_at,
+    updatedAt: row.updated_at,
+    clearedAt: row.cleared_at,
+    acknowledged: row.acknowledged === true || row.acknowledged === 1,
+    ackUser: row.ack_user,
+    ackReason: row.ack_reason,
+    ackAt: row.ack_at,
+  };
+}
+
+// Cursors: base64url of a JSON array tagged with its kind, opaque to callers.
+
+const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,1024}$/;
+
+function encodeCursor(parts: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, kind: string): unknown[] {
+  // Buffer ignores characters outside the alphabet, so check the alphabet first.
+  if (!CURSOR_PATTERN.test(cursor)) throw malformedCursor();
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (error) {
+    throw malformedCursor(error);
+  }
+  if (!Array.isArray(parts) || parts.length !== 3 || parts[0] !== kind) throw malformedCursor();
+  return parts;
+}
+
+function decodeTelemetryCursor(cursor: string): { tsMs: number; id: number } {
+  const [, tsMs, id] = decodeCursor(cursor, 't');
+  if (!Number.isSafeInteger(tsMs) || !Number.isSafeInteger(id)) throw malformedCursor();
+  return { tsMs: tsMs as number, id: id as number };
+}
+
+function decodeAlertCursor(cursor: string): { raisedAt: string; alertId: string } {
+  const [, raisedAt, alertId] = decodeCursor(cursor, 'a');
+  if (typeof raisedAt !== 'string' || typeof alertId !== 'string') throw malformedCursor();
+  return { raisedAt, alertId };
+}
+
+function malformedCursor(cause?: unknown): RoomcastError {
+  return new RoomcastError(ErrorCode.BAD_REQUEST, 'cursor is malformed; pass back a nextCursor unchanged', { cause });
+}
+
+function badRequest(message: string): RoomcastError {
+  return new RoomcastError(ErrorCode.BAD_REQUEST, message);
+}
+
+function checkLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw badRequest(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${String(limit)}`);
+  }
+  return limit;
+}
+
+function parseTime(name: string, value: IsoTimestamp): number {
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw badRequest(`${name} must be an ISO 8601 timestamp, got ${value}`);
+  return ms;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    // pg reports a refused connection to every address of a host as an AggregateError without a message.
+    return error.errors.map(messageOf).join('; ');
+  }
+  if (error instanceof Error) return error.message !== '' ? error.message : error.name;
+  return String(error);
+}
