@@ -1,17 +1,24 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import { Router, type Express } from 'express';
 import { createRestAuth } from './auth/rest-auth';
 import { useSocketAuth } from './auth/socket-auth';
 import { createTokenVerifier } from './auth/token-verifier';
 import { Broadcaster } from './broadcast/broadcaster';
-import { MemoryLatestEvents } from './broadcast/latest-events';
 import type { GatewayConfig } from './config/config';
 import { HealthRegistry } from './health/health-registry';
 import { createApp } from './http/app';
-import { mountMeRoute } from './http/me-route';
+import { mountMeRoute } from './http/routes/me-route';
+import { mountAlertRoutes } from './http/routes/alert-routes';
+import { mountAlertRulesRoutes } from './http/routes/alert-rules-routes';
+import { mountTelemetryRoutes } from './http/routes/telemetry-routes';
+import { AlertService } from './alerts/alert-service';
+import { StoredLatestEvents } from './broadcast/stored-latest-events';
+import { openStore } from './store/open-store';
+import type { Store } from './store/store';
+import { startPruning } from './store/retention';
 import { createOriginPolicy } from './http/origin-policy';
-import { BroadcastSink } from './ingest/broadcast-sink';
+import { IngestRouter } from './ingest/ingest-router';
 import { DeadLetters } from './ingest/dead-letters';
 import { mountDeadLettersRoute } from './ingest/dead-letters-route';
 import { IngestPipeline } from './ingest/ingest-pipeline';
@@ -24,6 +31,8 @@ import type { GatewayServer } from './realtime/types';
 
 export interface GatewayOptions {
   logger?: Logger;
+  /** A store opened by the caller (tests share one); by default the gateway opens its own from the config. */
+  store?: Store;
 }
 
 export interface Gateway {
@@ -35,6 +44,8 @@ export interface Gateway {
   readonly health: HealthRegistry;
   readonly mqtt: MqttIngest;
   readonly ingest: IngestPipeline;
+  readonly store: Store;
+  readonly alerts: AlertService;
   /**
    * Starts the embedded broker (when MQTT_URL is unset), listens on the configured host and
    * port, and begins connecting to the broker; resolves with the HTTP port actually bound.
@@ -44,9 +55,22 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-/** The composition root: builds every part from the config and wires them together. */
-export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
+/**
+ * The composition root: opens the store (running its migrations), then builds every part
+ * from the config and wires them together. Nothing listens until `start()`.
+ */
+export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? silentLogger();
+  const store =
+    options.store ??
+    (await openStore({
+      databaseUrl: config.store.databaseUrl,
+      dataDir: config.store.dataDir,
+      logger,
+      batchSize: config.store.batchSize,
+      flushIntervalMs: config.store.flushIntervalMs,
+      maxPending: config.store.maxPending,
+    }));
   const originPolicy = createOriginPolicy(config.http);
   const verifyToken = createTokenVerifier(config.auth);
   const requireRole = createRestAuth(config.auth);
@@ -55,17 +79,24 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
 
   let io: GatewayServer | null = null;
   const health = new HealthRegistry(config.version, () => io?.engine.clientsCount ?? 0);
-  const app = createApp({
-    logger,
-    health,
-    originPolicy,
-    routes: [mountMeRoute(requireRole), mountDeadLettersRoute(requireRole, deadLetters)],
-  });
+  const latest = new StoredLatestEvents(store);
+  const api = Router();
+  const app = createApp({ logger, health, originPolicy, api });
   const httpServer = createServer(app);
   io = createSocketServer(httpServer, config.socket, originPolicy);
   const server = io;
-  const broadcaster = new Broadcaster(server, new MemoryLatestEvents(), config.broadcast.minIntervalMs);
-  const sink = new BroadcastSink(broadcaster, null);
+  const broadcaster = new Broadcaster(server, latest, config.broadcast.minIntervalMs);
+  const alerts = new AlertService(store, broadcaster, logger);
+  for (const mount of [
+    mountMeRoute(requireRole),
+    mountDeadLettersRoute(requireRole, deadLetters),
+    mountTelemetryRoutes(requireRole, store),
+    mountAlertRoutes(requireRole, store, alerts),
+    mountAlertRulesRoutes(requireRole, alerts),
+  ]) {
+    mount(api);
+  }
+  const sink = new IngestRouter({ broadcaster, store, alerts, engines: null });
   const ingest = new IngestPipeline({
     routes,
     deadLetters,
@@ -77,23 +108,29 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const mqtt = new MqttIngest({ config: config.mqtt, filters: routes.subscriptionFilters(), pipeline: ingest, logger });
   health.register('adapter', () => ({ status: 'up', type: 'memory' }));
   health.register('mqtt', () => mqtt.health());
+  health.register('store', () => ({ ...store.health(), ...alerts.counters() }));
 
   useSocketAuth(server, verifyToken);
   server.on('connection', (socket) => {
     logger.debug('socket connected', { socketId: socket.id, sub: socket.data.user.sub });
-    handleConnection(socket, { io: server, broadcaster, logger, limits: config.socket });
+    handleConnection(socket, { io: server, broadcaster, logger, limits: config.socket, store, alerts });
   });
 
+  let stopPruning: (() => void) | null = null;
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info('shutting down', { connections: server.engine.clientsCount });
+      stopPruning?.();
       await mqtt.stop();
+      await alerts.drain();
       broadcaster.flush();
       await new Promise<void>((resolve) => {
         void server.close(() => resolve());
         httpServer.closeIdleConnections();
       });
+      if (options.store === undefined) await store.close();
+      else await store.flush();
     })();
     return stopping;
   };
@@ -108,6 +145,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     });
 
   const start = async (): Promise<{ port: number }> => {
+    const remembered = await latest.preload();
+    await alerts.restore(config.alerts.rules);
+    logger.info('store ready', { backend: store.backend, latestEvents: remembered });
+    stopPruning = startPruning(store, config.store, logger);
     await mqtt.start();
     let port: number;
     try {
@@ -121,5 +162,5 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     return { port };
   };
 
-  return { config, io: server, app, httpServer, broadcaster, health, mqtt, ingest, start, stop };
+  return { config, io: server, app, httpServer, broadcaster, health, mqtt, ingest, store, alerts, start, stop };
 }

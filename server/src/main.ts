@@ -9,7 +9,7 @@ import { createLogger } from './logging/logger';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log);
-  const gateway = createGateway(config, { logger });
+  const gateway = await createGateway(config, { logger });
   exitOnSignals(gateway.stop, config.shutdownTimeoutMs, logger);
   const { port } = await gateway.start();
 

@@ -84,12 +84,13 @@ export const ALERT_FIELDS = keysOf<P.Alert>({
 
 /** The request fields of each client event (`null` where the argument is a bare string or absent). */
 export const CLIENT_EVENT_FIELDS = {
-  subscribe: keysOf<R.SubscribeRequest>({ rooms: true }),
+  subscribe: keysOf<R.SubscribeRequest>({ rooms: true, history: true }),
   unsubscribe: keysOf<R.UnsubscribeRequest>({ rooms: true }),
   'subscribe:device': null,
   'unsubscribe:device': null,
   refresh: keysOf<R.RefreshRequest>({ room: true }),
   ping: null,
+  'alert:acknowledge': keysOf<R.AcknowledgeAlertRequest>({ alertId: true, reason: true }),
 } satisfies Record<ClientEventName, string[] | null>;
 
 export const SERVER_EVENT_NAMES = Object.keys(SERVER_EVENT_FIELDS) as ServerEventName[];

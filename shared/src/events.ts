@@ -11,6 +11,8 @@ import type {
   ViolationPayload,
 } from './payloads';
 import type {
+  AcknowledgeAlertAck,
+  AcknowledgeAlertRequest,
   PingAck,
   RefreshAck,
   RefreshRequest,
@@ -49,6 +51,8 @@ export interface ClientToServerEvents {
   'unsubscribe:device': (deviceId: string, ack: (result: UnsubscribeAck) => void) => void;
   refresh: (request: RefreshRequest, ack: (result: RefreshAck) => void) => void;
   ping: (ack: (result: PingAck) => void) => void;
+  /** Operators only: acknowledges an alert of a device room the token allows. */
+  'alert:acknowledge': (request: AcknowledgeAlertRequest, ack: (result: AcknowledgeAlertAck) => void) => void;
 }
 
 /** Events between gateway instances; none yet; the multi-instance work adds them. */

@@ -65,6 +65,11 @@ export type {
   RefreshAck,
   PingResult,
   PingAck,
+  HistoryRequest,
+  HistoryEntry,
+  AcknowledgeAlertRequest,
+  AcknowledgeAlertResult,
+  AcknowledgeAlertAck,
 } from './requests';
 export {
   ROLES,

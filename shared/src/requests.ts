@@ -1,5 +1,5 @@
 import type { ErrorCode } from './codes';
-import type { IsoTimestamp } from './payloads';
+import type { Alert, DeviceDataPayload, IsoTimestamp, SensorReadingPayload } from './payloads';
 
 /** What a client sends, and what the server acknowledges. */
 
@@ -15,9 +15,17 @@ export interface RoomRejection {
   message: string;
 }
 
+/** Recent points of each room, for a chart that opens late: the newest `limit`, or all since a time. */
+export type HistoryRequest = { limit: number } | { since: IsoTimestamp };
+
 export interface SubscribeRequest {
   rooms: string[];
+  history?: HistoryRequest;
 }
+
+/** One past event of a room, oldest first in a room's history. */
+export type HistoryEntry =
+  { event: 'device:data'; payload: DeviceDataPayload } | { event: 'sensor_reading'; payload: SensorReadingPayload };
 
 /** `ok` is true when every requested room was joined. */
 export interface SubscribeResult {
@@ -25,6 +33,8 @@ export interface SubscribeResult {
   /** Canonical names of the rooms joined (already-joined rooms count as joined). */
   joined: string[];
   rejected: RoomRejection[];
+  /** Present when history was asked for: each joined room's recent events, oldest first. */
+  history?: Record<string, HistoryEntry[]>;
 }
 
 export interface UnsubscribeRequest {
@@ -53,7 +63,19 @@ export interface PingResult {
   timestamp: IsoTimestamp;
 }
 
+export interface AcknowledgeAlertRequest {
+  alertId: string;
+  /** Why the operator acknowledges it; 1–500 characters. */
+  reason: string;
+}
+
+export interface AcknowledgeAlertResult {
+  ok: true;
+  alert: Alert;
+}
+
 export type SubscribeAck = SubscribeResult | ErrorAck;
+export type AcknowledgeAlertAck = AcknowledgeAlertResult | ErrorAck;
 export type UnsubscribeAck = UnsubscribeResult | ErrorAck;
 export type RefreshAck = RefreshResult | ErrorAck;
 export type PingAck = PingResult | ErrorAck;

@@ -21,6 +21,7 @@ describe('GET /health', () => {
       components: {
         adapter: { status: 'up', type: 'memory' },
         mqtt: expect.objectContaining({ status: expect.stringMatching(/^(up|degraded)$/), embedded: true }),
+        store: expect.objectContaining({ status: 'up', backend: 'sqlite' }),
       },
     });
   });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { io as connectClient } from 'socket.io-client';
 import { createGateway, createLogger, loadConfig, type Gateway, type Logger } from '@roomcast/server';
@@ -130,9 +133,13 @@ describe('a running gateway logging at debug', () => {
   let url: string;
   const sockets: ClientSocket[] = [];
 
+  let dataDir: string;
+
   beforeEach(async () => {
     capture = new Capture();
+    dataDir = mkdtempSync(join(tmpdir(), 'roomcast-redaction-'));
     const config = loadConfig({
+      DATA_DIR: dataDir,
       NODE_ENV: 'test',
       PORT: '0',
       HOST: '127.0.0.1',
@@ -141,7 +148,7 @@ describe('a running gateway logging at debug', () => {
       LOG_FORMAT: 'json',
       MQTT_EMBEDDED_PORT: '0',
     });
-    gateway = createGateway(config, { logger: createLogger({ ...config.log, stream: capture }) });
+    gateway = await createGateway(config, { logger: createLogger({ ...config.log, stream: capture }) });
     const { port } = await gateway.start();
     url = `http://127.0.0.1:${port}`;
   });
@@ -149,6 +156,7 @@ describe('a running gateway logging at debug', () => {
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.disconnect();
     await gateway.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   function connect(options: { auth?: { token: string }; query?: { token: string } }): Promise<ClientSocket> {

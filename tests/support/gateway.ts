@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Role, ServerToClientEvents } from '@roomcast/shared';
@@ -43,7 +46,10 @@ export interface TestGateway {
 
 /** A real gateway on an ephemeral port with a test secret; `env` overrides any variable. */
 export async function setup(env: Env = {}): Promise<TestGateway> {
+  // Each gateway gets its own SQLite file unless the test chose a store.
+  const dataDir = env.DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), 'roomcast-test-')) : null;
   const config = loadConfig({
+    ...(dataDir !== null ? { DATA_DIR: dataDir } : {}),
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
@@ -51,8 +57,15 @@ export async function setup(env: Env = {}): Promise<TestGateway> {
     MQTT_EMBEDDED_PORT: '0',
     ...env,
   });
-  const gateway = createGateway(config);
-  const { port } = await gateway.start();
+  const gateway = await createGateway(config);
+  let port: number;
+  try {
+    ({ port } = await gateway.start());
+  } catch (error) {
+    await gateway.stop();
+    if (dataDir !== null) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const url = `http://127.0.0.1:${port}`;
   const clients: ClientSocket[] = [];
 
@@ -75,6 +88,7 @@ export async function setup(env: Env = {}): Promise<TestGateway> {
   const cleanup = async (): Promise<void> => {
     for (const client of clients) client.disconnect();
     await gateway.stop();
+    if (dataDir !== null) rmSync(dataDir, { recursive: true, force: true });
   };
 
   return { gateway, url, port, connect, cleanup };

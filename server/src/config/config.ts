@@ -7,6 +7,7 @@ import { envSchema, splitList, type LogFormat, type LogLevel, type NodeEnv, type
 import { isKeyPair, readPrivateKey, readPublicKey } from './keys';
 import { compileRoutes, DEFAULT_ROUTES, type Route } from '../ingest/routes';
 import { loadRoutesFile } from '../ingest/routes-file';
+import { loadRulesFile, type AlertRule } from '../alerts/alert-rule';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 
@@ -50,6 +51,21 @@ export interface GatewayConfig {
     readonly deadLetterCapacity: number;
   };
   readonly broadcast: { readonly minIntervalMs: number };
+  readonly store: {
+    /** PostgreSQL when set; otherwise SQLite under dataDir. */
+    readonly databaseUrl: string | null;
+    readonly dataDir: string;
+    readonly retentionDays: number;
+    readonly pruneIntervalMs: number;
+    readonly batchSize: number;
+    readonly flushIntervalMs: number;
+    readonly maxPending: number;
+  };
+  readonly alerts: {
+    /** Rules from ALERT_RULES_FILE, validated at start-up; rules saved through REST take precedence. */
+    readonly rules: readonly AlertRule[];
+    readonly rulesFile: string | null;
+  };
   readonly shutdownTimeoutMs: number;
 }
 
@@ -136,6 +152,16 @@ function routesConfig(env: ValidatedEnv, problems: string[]): readonly Route[] |
   }
 }
 
+function alertRulesConfig(env: ValidatedEnv, problems: string[]): readonly AlertRule[] | null {
+  if (env.ALERT_RULES_FILE === undefined) return [];
+  try {
+    return loadRulesFile(env.ALERT_RULES_FILE);
+  } catch (error) {
+    problems.push(`ALERT_RULES_FILE: ${(error as Error).message}`);
+    return null;
+  }
+}
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const child of Object.values(value)) deepFreeze(child);
@@ -155,7 +181,10 @@ export function loadConfig(source: Env = process.env): GatewayConfig {
   const env = value as ValidatedEnv;
   const auth = error ? null : authConfig(env, problems);
   const routes = error ? null : routesConfig(env, problems);
-  if (problems.length > 0 || auth === null || routes === null) throw new ConfigError(problems);
+  const alertRules = error ? null : alertRulesConfig(env, problems);
+  if (problems.length > 0 || auth === null || routes === null || alertRules === null) {
+    throw new ConfigError(problems);
+  }
 
   return deepFreeze<GatewayConfig>({
     env: env.NODE_ENV,
@@ -192,6 +221,16 @@ export function loadConfig(source: Env = process.env): GatewayConfig {
       deadLetterCapacity: env.DEAD_LETTER_CAPACITY,
     },
     broadcast: { minIntervalMs: env.BROADCAST_MIN_INTERVAL_MS },
+    store: {
+      databaseUrl: env.DATABASE_URL ?? null,
+      dataDir: env.DATA_DIR,
+      retentionDays: env.RETENTION_DAYS,
+      pruneIntervalMs: env.PRUNE_INTERVAL_MS,
+      batchSize: env.STORE_BATCH_SIZE,
+      flushIntervalMs: env.STORE_FLUSH_INTERVAL_MS,
+      maxPending: env.STORE_MAX_PENDING,
+    },
+    alerts: { rules: alertRules, rulesFile: env.ALERT_RULES_FILE ?? null },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   });
 }

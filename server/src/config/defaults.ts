@@ -101,4 +101,34 @@ export const DEFAULTS = {
    * @default 500
    */
   deadLetterCapacity: 500,
+  /**
+   * Where the SQLite database lives when DATABASE_URL is unset.
+   * @default "./data"
+   */
+  dataDir: './data',
+  /**
+   * Days of telemetry history kept; older points are pruned.
+   * @default 30
+   */
+  retentionDays: 30,
+  /**
+   * How often old telemetry is pruned.
+   * @default 3600000
+   */
+  pruneIntervalMs: 3_600_000,
+  /**
+   * Telemetry rows written per transaction at most.
+   * @default 500
+   */
+  storeBatchSize: 500,
+  /**
+   * How long telemetry waits in memory before its batch is written.
+   * @default 100
+   */
+  storeFlushIntervalMs: 100,
+  /**
+   * Telemetry rows held in memory while the database is away; beyond this the oldest are dropped.
+   * @default 100000
+   */
+  storeMaxPending: 100_000,
 } as const;

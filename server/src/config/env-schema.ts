@@ -44,6 +44,14 @@ export interface ValidatedEnv {
   BROADCAST_MIN_INTERVAL_MS: number;
   INGEST_MAX_FUTURE_MS: number;
   DEAD_LETTER_CAPACITY: number;
+  DATABASE_URL?: string;
+  DATA_DIR: string;
+  RETENTION_DAYS: number;
+  PRUNE_INTERVAL_MS: number;
+  STORE_BATCH_SIZE: number;
+  STORE_FLUSH_INTERVAL_MS: number;
+  STORE_MAX_PENDING: number;
+  ALERT_RULES_FILE?: string;
 }
 
 const origin = Joi.string()
@@ -123,6 +131,20 @@ export const envSchema = Joi.object<ValidatedEnv>({
   BROADCAST_MIN_INTERVAL_MS: Joi.number().integer().min(0).max(3_600_000).default(DEFAULTS.broadcastMinIntervalMs),
   INGEST_MAX_FUTURE_MS: Joi.number().integer().min(0).max(31_536_000_000).default(DEFAULTS.ingestMaxFutureMs),
   DEAD_LETTER_CAPACITY: positiveInt(DEFAULTS.deadLetterCapacity, 100_000),
+  DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .empty('')
+    .messages({
+      'string.uriCustomScheme': '{{#label}} must be a postgres:// URL (leave it unset for SQLite under DATA_DIR)',
+      'string.uri': '{{#label}} must be a postgres:// URL (leave it unset for SQLite under DATA_DIR)',
+    }),
+  DATA_DIR: Joi.string().default(DEFAULTS.dataDir),
+  RETENTION_DAYS: positiveInt(DEFAULTS.retentionDays, 36_500),
+  PRUNE_INTERVAL_MS: positiveInt(DEFAULTS.pruneIntervalMs),
+  STORE_BATCH_SIZE: positiveInt(DEFAULTS.storeBatchSize, 10_000),
+  STORE_FLUSH_INTERVAL_MS: positiveInt(DEFAULTS.storeFlushIntervalMs, 60_000),
+  STORE_MAX_PENDING: positiveInt(DEFAULTS.storeMaxPending, 10_000_000),
+  ALERT_RULES_FILE: Joi.string().empty(''),
 })
   .with('MQTT_SHARED_GROUP', 'MQTT_URL')
   .with('MQTT_PASSWORD', 'MQTT_USERNAME')

@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type IRouter, type RequestHandler } from 'express';
 import { ErrorCode, RoomcastError } from '@roomcast/shared';
 import type { HealthRegistry } from '../health/health-registry';
 import type { Logger } from '../logging/logger';
@@ -10,8 +10,8 @@ export interface AppDeps {
   logger: Logger;
   health: HealthRegistry;
   originPolicy: OriginPolicy;
-  /** Routes that later parts of the gateway add (REST API, dashboard). */
-  routes?: ReadonlyArray<(app: Express) => void>;
+  /** The REST API's routes; a router, so parts built after the app can still add theirs. */
+  api: IRouter;
 }
 
 function refuseForeignOrigins(policy: OriginPolicy): RequestHandler {
@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/health', (_req, res) => {
     res.json(deps.health.report());
   });
-  for (const mount of deps.routes ?? []) mount(app);
+  app.use(deps.api);
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -1,4 +1,4 @@
-import type { Express, RequestHandler } from 'express';
+import type { IRouter, RequestHandler } from 'express';
 import Joi from 'joi';
 import { ErrorCode, RoomcastError, type Role } from '@roomcast/shared';
 import type { DeadLetters } from './dead-letters';
@@ -9,7 +9,7 @@ const querySchema = Joi.object({ limit: Joi.number().integer().min(1).max(100_00
 export function mountDeadLettersRoute(
   requireRole: (role: Role) => RequestHandler,
   deadLetters: DeadLetters,
-): (app: Express) => void {
+): (app: IRouter) => void {
   return (app) => {
     app.get('/ingest/dead-letters', requireRole('admin'), (req, res) => {
       const { value, error } = querySchema.validate(req.query, { convert: true });

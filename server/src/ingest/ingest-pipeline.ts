@@ -3,12 +3,22 @@ import type { DeadLetters } from './dead-letters';
 import type { IngestEvent, Normaliser } from './normalisers/types';
 
 export interface TopicMatcher {
-  match(topic: string): { normaliser: Normaliser; params: Readonly<Record<string, string>> } | null;
+  match(topic: string): {
+    route: { normaliser: string };
+    normaliser: Normaliser;
+    params: Readonly<Record<string, string>>;
+  } | null;
 }
 
-/** Where accepted events go: the broadcaster now, the store and the engines as they arrive. */
+/** Where a message came from: its topic and the device family (the normaliser's name). */
+export interface MessageSource {
+  topic: string;
+  family: string;
+}
+
+/** Where accepted events go: history, alert rules, engines and rooms. */
 export interface IngestSink {
-  deliver(event: IngestEvent): void;
+  deliver(event: IngestEvent, source: MessageSource): void;
   /** What the sink counts on its own (out-of-order messages, say). */
   counters?(): Record<string, number>;
 }
@@ -93,7 +103,7 @@ export class IngestPipeline {
         );
         return;
       }
-      this.options.sink.deliver(result.event);
+      this.options.sink.deliver(result.event, { topic, family: route.route.normaliser });
       this.stats.accepted += 1;
     } catch (error) {
       this.options.logger.error('ingest failed', { topic, error });

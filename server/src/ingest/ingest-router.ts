@@ -1,6 +1,8 @@
 import { deviceRoom, sensorRoom, type RoomName } from '@roomcast/shared';
+import type { AlertService } from '../alerts/alert-service';
 import type { Broadcaster } from '../broadcast/broadcaster';
-import type { IngestSink } from './ingest-pipeline';
+import type { Store } from '../store/store';
+import type { IngestSink, MessageSource } from './ingest-pipeline';
 import type { AqiReadingInput, IngestEvent, SpcSampleInput } from './normalisers/types';
 
 /** The engines that take SPC samples and AQI readings (their own module family). */
@@ -9,50 +11,68 @@ export interface EngineInputs {
   aqiReading(reading: AqiReadingInput): void;
 }
 
+export interface IngestRouterDeps {
+  broadcaster: Broadcaster;
+  store: Store | null;
+  alerts: AlertService | null;
+  engines: EngineInputs | null;
+}
+
 /**
- * Broadcasts accepted device events into their rooms. Out-of-order messages (older than
- * the room's latest of the same kind) are not broadcast, so a dashboard never steps
- * back to a stale value; they are counted.
+ * Sends each accepted event where it belongs: telemetry into history, device data through
+ * the alert rules, and everything into its room. Out-of-order messages (older than the
+ * room's latest of the same kind) are kept in history but not broadcast, so a dashboard
+ * never steps back to a stale value; they are counted.
  */
-export class BroadcastSink implements IngestSink {
+export class IngestRouter implements IngestSink {
   private outOfOrder = 0;
   private awaitingEngine = 0;
 
-  constructor(
-    private readonly broadcaster: Broadcaster,
-    private readonly engines: EngineInputs | null,
-  ) {}
+  constructor(private readonly deps: IngestRouterDeps) {}
 
-  deliver(event: IngestEvent): void {
+  deliver(event: IngestEvent, source: MessageSource): void {
+    const { broadcaster, store, alerts, engines } = this.deps;
     switch (event.kind) {
       case 'device:data': {
-        const room = deviceRoom(event.payload.deviceId);
-        if (!this.isStale(room, 'device:data', event.payload.timestamp)) {
-          this.broadcaster.publish(room, 'device:data', event.payload);
-        }
+        const { payload } = event;
+        store?.enqueueTelemetry({
+          source: 'device',
+          sourceId: payload.deviceId,
+          timestamp: payload.timestamp,
+          payload,
+        });
+        const room = deviceRoom(payload.deviceId);
+        if (!this.isStale(room, 'device:data', payload.timestamp)) broadcaster.publish(room, 'device:data', payload);
+        void alerts?.evaluate(payload, source.family, event.thresholds);
         return;
       }
       case 'device:status': {
         const room = deviceRoom(event.payload.deviceId);
         if (!this.isStale(room, 'device:status', event.payload.timestamp)) {
-          this.broadcaster.publish(room, 'device:status', event.payload);
+          broadcaster.publish(room, 'device:status', event.payload);
         }
         return;
       }
       case 'sensor_reading': {
-        const room = sensorRoom(event.payload.sensorId);
-        if (!this.isStale(room, 'sensor_reading', event.payload.timestamp)) {
-          this.broadcaster.publish(room, 'sensor_reading', event.payload);
-        }
+        const { payload } = event;
+        store?.enqueueTelemetry({
+          source: 'sensor',
+          sourceId: payload.sensorId,
+          timestamp: payload.timestamp,
+          payload,
+        });
+        const room = sensorRoom(payload.sensorId);
+        if (!this.isStale(room, 'sensor_reading', payload.timestamp))
+          broadcaster.publish(room, 'sensor_reading', payload);
         return;
       }
       case 'spc_sample':
-        if (this.engines === null) this.awaitingEngine += 1;
-        else this.engines.spcSample(event.sample);
+        if (engines === null) this.awaitingEngine += 1;
+        else engines.spcSample(event.sample);
         return;
       case 'aqi_reading':
-        if (this.engines === null) this.awaitingEngine += 1;
-        else this.engines.aqiReading(event.reading);
+        if (engines === null) this.awaitingEngine += 1;
+        else engines.aqiReading(event.reading);
         return;
     }
   }
@@ -62,7 +82,7 @@ export class BroadcastSink implements IngestSink {
     event: 'device:data' | 'device:status' | 'sensor_reading',
     timestamp: string,
   ): boolean {
-    const latest = this.broadcaster.latestOf(room, event);
+    const latest = this.deps.broadcaster.latestOf(room, event);
     if (latest === undefined || Date.parse(timestamp) >= Date.parse(latest.timestamp)) return false;
     this.outOfOrder += 1;
     return true;

@@ -1,7 +1,19 @@
 import { deviceRoom, ErrorCode, parseRoom, RoomcastError, isValidId, ID_RULE } from '@roomcast/shared';
 import type { Broadcaster } from '../broadcast/broadcaster';
 import type { Logger } from '../logging/logger';
-import { deviceIdSchema, refreshSchema, subscribeSchema, unsubscribeSchema, validate } from './inbound-schemas';
+import type { SubscribeResult } from '@roomcast/shared';
+import type { AlertService } from '../alerts/alert-service';
+import { canAccessRoom, hasRole } from '../auth/room-access';
+import type { Store } from '../store/store';
+import { roomHistory } from './room-history';
+import {
+  acknowledgeAlertSchema,
+  deviceIdSchema,
+  refreshSchema,
+  subscribeSchema,
+  unsubscribeSchema,
+  validate,
+} from './inbound-schemas';
 import { respond, type RespondContext } from './respond';
 import { subscribeRooms, unsubscribeRooms, type SubscriptionLimits } from './subscription-handlers';
 import { TokenBucket } from './token-bucket';
@@ -11,6 +23,9 @@ export interface ConnectionDeps {
   io: GatewayServer;
   broadcaster: Broadcaster;
   logger: Logger;
+  /** Where history on subscribe comes from; null when the gateway runs without a store. */
+  store: Store | null;
+  alerts: AlertService | null;
   limits: SubscriptionLimits & { rateLimitPerSecond: number; rateLimitBurst: number };
 }
 
@@ -37,9 +52,12 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
   });
 
   socket.on('subscribe', (request, ack) =>
-    respond(context, 'subscribe', ack, () => {
-      const { rooms } = validate(subscribeSchema, request, 'subscribe request');
-      return subscribeRooms(socket, rooms, broadcaster, limits);
+    respond(context, 'subscribe', ack, async (): Promise<SubscribeResult> => {
+      const { rooms, history } = validate(subscribeSchema, request, 'subscribe request');
+      const result = subscribeRooms(socket, rooms, broadcaster, limits);
+      if (history === undefined) return result;
+      if (deps.store === null) throw new RoomcastError(ErrorCode.UNAVAILABLE, 'this gateway keeps no history');
+      return { ...result, history: await roomHistory(deps.store, result.joined, history) };
     }),
   );
 
@@ -69,6 +87,26 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
         throw new RoomcastError(ErrorCode.NOT_SUBSCRIBED, `subscribe to ${parsed.room} before refreshing it`);
       }
       return { ok: true as const, room: parsed.room, emitted: broadcaster.replay(socket, parsed.room) };
+    }),
+  );
+
+  socket.on('alert:acknowledge', (request, ack) =>
+    respond(context, 'alert:acknowledge', ack, async () => {
+      const { alertId, reason } = validate(acknowledgeAlertSchema, request, 'acknowledge request');
+      const user = socket.data.user;
+      if (!hasRole(user, 'operator')) {
+        throw new RoomcastError(
+          ErrorCode.FORBIDDEN,
+          `acknowledging needs the operator role; the token has ${user.role}`,
+        );
+      }
+      if (deps.alerts === null) throw new RoomcastError(ErrorCode.UNAVAILABLE, 'alerts are not enabled');
+      const alerts = deps.alerts;
+      const existing = await deps.store?.getAlert(alertId);
+      if (existing && !canAccessRoom(user, deviceRoom(existing.deviceId))) {
+        throw new RoomcastError(ErrorCode.FORBIDDEN, `your token does not allow room ${deviceRoom(existing.deviceId)}`);
+      }
+      return { ok: true as const, alert: await alerts.acknowledge(alertId, reason, user) };
     }),
   );
 
