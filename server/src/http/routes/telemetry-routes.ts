@@ -5,9 +5,19 @@ import type { Store, TelemetrySource } from '../../store/store';
 import { requireRoom } from '../require-room';
 import { validateInput } from '../validate-query';
 
+/** A date-time with its UTC offset: without one, the instant would depend on the gateway's time zone. */
+const instant = Joi.string()
+  .pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/)
+  .custom((value: string, helpers) =>
+    Number.isNaN(Date.parse(value)) ? helpers.error('any.invalid') : new Date(value),
+  )
+  .messages({
+    'string.pattern.base': '{{#label}} must be an ISO 8601 date-time with a UTC offset, such as 2026-01-31T12:00:00Z',
+  });
+
 const rangeQuery = Joi.object({
-  from: Joi.date().iso(),
-  to: Joi.date().iso(),
+  from: instant,
+  to: instant,
   limit: Joi.number().integer().min(1).max(1000).default(100),
   cursor: Joi.string().max(200),
   order: Joi.string().valid('asc', 'desc').default('asc'),
