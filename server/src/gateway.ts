@@ -13,6 +13,10 @@ import { mountAlertRoutes } from './http/routes/alert-routes';
 import { mountAlertRulesRoutes } from './http/routes/alert-rules-routes';
 import { mountTelemetryRoutes } from './http/routes/telemetry-routes';
 import { AlertService } from './alerts/alert-service';
+import { AqiService } from './aqi/aqi-service';
+import { SpcService } from './spc/spc-service';
+import { mountLocationRoutes } from './http/routes/location-routes';
+import { mountSpcRoutes } from './http/routes/spc-routes';
 import { StoredLatestEvents } from './broadcast/stored-latest-events';
 import { openStore } from './store/open-store';
 import type { Store } from './store/store';
@@ -46,6 +50,8 @@ export interface Gateway {
   readonly ingest: IngestPipeline;
   readonly store: Store;
   readonly alerts: AlertService;
+  readonly spc: SpcService;
+  readonly aqi: AqiService;
   /**
    * Starts the embedded broker (when MQTT_URL is unset), listens on the configured host and
    * port, and begins connecting to the broker; resolves with the HTTP port actually bound.
@@ -87,16 +93,26 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const server = io;
   const broadcaster = new Broadcaster(server, latest, config.broadcast.minIntervalMs);
   const alerts = new AlertService(store, broadcaster, logger);
+  const aqi = new AqiService({
+    store,
+    broadcaster,
+    logger,
+    occupied: (room) => (server.sockets.adapter.rooms.get(room)?.size ?? 0) > 0,
+    refreshIntervalMs: config.aqi.refreshIntervalMs,
+  });
+  const spc = new SpcService({ store, broadcaster, logger, baselineSamples: config.spc.baselineSamples });
+  const sink = new IngestRouter({ broadcaster, store, alerts, spc, aqi });
   for (const mount of [
     mountMeRoute(requireRole),
     mountDeadLettersRoute(requireRole, deadLetters),
     mountTelemetryRoutes(requireRole, store),
     mountAlertRoutes(requireRole, store, alerts),
     mountAlertRulesRoutes(requireRole, alerts),
+    mountLocationRoutes(requireRole, store),
+    mountSpcRoutes(requireRole, spc),
   ]) {
     mount(api);
   }
-  const sink = new IngestRouter({ broadcaster, store, alerts, engines: null });
   const ingest = new IngestPipeline({
     routes,
     deadLetters,
@@ -108,12 +124,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const mqtt = new MqttIngest({ config: config.mqtt, filters: routes.subscriptionFilters(), pipeline: ingest, logger });
   health.register('adapter', () => ({ status: 'up', type: 'memory' }));
   health.register('mqtt', () => mqtt.health());
-  health.register('store', () => ({ ...store.health(), ...alerts.counters() }));
+  health.register('store', () => ({ ...store.health(), ...alerts.counters(), ...aqi.counters(), ...spc.counters() }));
 
   useSocketAuth(server, verifyToken);
   server.on('connection', (socket) => {
     logger.debug('socket connected', { socketId: socket.id, sub: socket.data.user.sub });
-    handleConnection(socket, { io: server, broadcaster, logger, limits: config.socket, store, alerts });
+    handleConnection(socket, { io: server, broadcaster, logger, limits: config.socket, store, alerts, spc });
   });
 
   let stopPruning: (() => void) | null = null;
@@ -122,8 +138,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     stopping ??= (async () => {
       logger.info('shutting down', { connections: server.engine.clientsCount });
       stopPruning?.();
+      aqi.stop();
       await mqtt.stop();
-      await alerts.drain();
+      await Promise.all([alerts.drain(), aqi.drain(), spc.drain()]);
       broadcaster.flush();
       await new Promise<void>((resolve) => {
         void server.close(() => resolve());
@@ -147,6 +164,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const start = async (): Promise<{ port: number }> => {
     const remembered = await latest.preload();
     await alerts.restore(config.alerts.rules);
+    await aqi.restore();
+    await spc.restore(config.spc.seed);
+    aqi.start();
     logger.info('store ready', { backend: store.backend, latestEvents: remembered });
     stopPruning = startPruning(store, config.store, logger);
     await mqtt.start();
@@ -162,5 +182,20 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     return { port };
   };
 
-  return { config, io: server, app, httpServer, broadcaster, health, mqtt, ingest, store, alerts, start, stop };
+  return {
+    config,
+    io: server,
+    app,
+    httpServer,
+    broadcaster,
+    health,
+    mqtt,
+    ingest,
+    store,
+    alerts,
+    spc,
+    aqi,
+    start,
+    stop,
+  };
 }

@@ -91,6 +91,7 @@ export const CLIENT_EVENT_FIELDS = {
   refresh: keysOf<R.RefreshRequest>({ room: true }),
   ping: null,
   'alert:acknowledge': keysOf<R.AcknowledgeAlertRequest>({ alertId: true, reason: true }),
+  'violation:acknowledge': keysOf<R.AcknowledgeViolationRequest>({ violationId: true, reason: true }),
 } satisfies Record<ClientEventName, string[] | null>;
 
 export const SERVER_EVENT_NAMES = Object.keys(SERVER_EVENT_FIELDS) as ServerEventName[];

@@ -13,6 +13,8 @@ import type {
 import type {
   AcknowledgeAlertAck,
   AcknowledgeAlertRequest,
+  AcknowledgeViolationAck,
+  AcknowledgeViolationRequest,
   PingAck,
   RefreshAck,
   RefreshRequest,
@@ -53,6 +55,11 @@ export interface ClientToServerEvents {
   ping: (ack: (result: PingAck) => void) => void;
   /** Operators only: acknowledges an alert of a device room the token allows. */
   'alert:acknowledge': (request: AcknowledgeAlertRequest, ack: (result: AcknowledgeAlertAck) => void) => void;
+  /** Operators only: acknowledges an SPC violation of a characteristic room the token allows. */
+  'violation:acknowledge': (
+    request: AcknowledgeViolationRequest,
+    ack: (result: AcknowledgeViolationAck) => void,
+  ) => void;
 }
 
 /** Events between gateway instances; none yet; the multi-instance work adds them. */

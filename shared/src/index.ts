@@ -50,6 +50,7 @@ export type {
   ViolationPayload,
   AckUpdatePayload,
   PongPayload,
+  ViolationRecord,
 } from './payloads';
 export type {
   ErrorAck,
@@ -70,6 +71,9 @@ export type {
   AcknowledgeAlertRequest,
   AcknowledgeAlertResult,
   AcknowledgeAlertAck,
+  AcknowledgeViolationRequest,
+  AcknowledgeViolationResult,
+  AcknowledgeViolationAck,
 } from './requests';
 export {
   ROLES,

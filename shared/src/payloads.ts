@@ -125,7 +125,9 @@ export interface SamplePayload {
   timestamp: IsoTimestamp;
   /** The individual value, or the subgroup mean on an X̄-R chart. */
   value: number;
-  zone: SpcZone;
+  /** Null while the characteristic is still collecting its phase-I baseline (it has no limits yet). */
+  zone: SpcZone | null;
+  /** False when a Nelson rule fired at this sample; true during the baseline. */
   inControl: boolean;
 }
 
@@ -139,6 +141,15 @@ export interface ViolationPayload {
   ruleId: number;
   ruleName: string;
   severity: ViolationSeverity;
+}
+
+/** A violation as stored, with its acknowledgement (REST answers and acknowledgement acks). */
+export interface ViolationRecord extends ViolationPayload {
+  timestamp: IsoTimestamp;
+  acknowledged: boolean;
+  ackUser: string | null;
+  ackReason: string | null;
+  ackAt: IsoTimestamp | null;
 }
 
 export interface AckUpdatePayload {

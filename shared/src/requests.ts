@@ -1,5 +1,5 @@
 import type { ErrorCode } from './codes';
-import type { Alert, DeviceDataPayload, IsoTimestamp, SensorReadingPayload } from './payloads';
+import type { Alert, DeviceDataPayload, IsoTimestamp, SensorReadingPayload, ViolationRecord } from './payloads';
 
 /** What a client sends, and what the server acknowledges. */
 
@@ -74,7 +74,19 @@ export interface AcknowledgeAlertResult {
   alert: Alert;
 }
 
+export interface AcknowledgeViolationRequest {
+  violationId: string;
+  /** Why the operator acknowledges it; 1–500 characters. */
+  reason: string;
+}
+
+export interface AcknowledgeViolationResult {
+  ok: true;
+  violation: ViolationRecord;
+}
+
 export type SubscribeAck = SubscribeResult | ErrorAck;
+export type AcknowledgeViolationAck = AcknowledgeViolationResult | ErrorAck;
 export type AcknowledgeAlertAck = AcknowledgeAlertResult | ErrorAck;
 export type UnsubscribeAck = UnsubscribeResult | ErrorAck;
 export type RefreshAck = RefreshResult | ErrorAck;

@@ -46,6 +46,11 @@ export class Broadcaster {
     else this.emit(room, entry);
   }
 
+  /** Emits a payload the room already has as its latest again, bypassing the throttle (periodic refreshes). */
+  resend<E extends RoomEventName>(room: RoomName, event: E, payload: ServerPayload<E>): void {
+    this.emit(room, { event, payload } as LatestEntry);
+  }
+
   /** The room's latest payload of one event, if any. */
   latestOf<E extends RoomEventName>(room: string, event: E): ServerPayload<E> | undefined {
     return this.latest.get(room, event);

@@ -8,6 +8,7 @@ import { isKeyPair, readPrivateKey, readPublicKey } from './keys';
 import { compileRoutes, DEFAULT_ROUTES, type Route } from '../ingest/routes';
 import { loadRoutesFile } from '../ingest/routes-file';
 import { loadRulesFile, type AlertRule } from '../alerts/alert-rule';
+import { loadCharacteristicsFile, type CharacteristicSeed } from '../spc/characteristic';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 
@@ -60,6 +61,12 @@ export interface GatewayConfig {
     readonly batchSize: number;
     readonly flushIntervalMs: number;
     readonly maxPending: number;
+  };
+  readonly aqi: { readonly refreshIntervalMs: number };
+  readonly spc: {
+    readonly baselineSamples: number;
+    /** Characteristics from SPC_CHARACTERISTICS_FILE, created at start-up when they do not exist yet. */
+    readonly seed: readonly CharacteristicSeed[];
   };
   readonly alerts: {
     /** Rules from ALERT_RULES_FILE, validated at start-up; rules saved through REST take precedence. */
@@ -162,6 +169,16 @@ function alertRulesConfig(env: ValidatedEnv, problems: string[]): readonly Alert
   }
 }
 
+function spcSeedConfig(env: ValidatedEnv, problems: string[]): readonly CharacteristicSeed[] | null {
+  if (env.SPC_CHARACTERISTICS_FILE === undefined) return [];
+  try {
+    return loadCharacteristicsFile(env.SPC_CHARACTERISTICS_FILE, env.SPC_BASELINE_SAMPLES);
+  } catch (error) {
+    problems.push(`SPC_CHARACTERISTICS_FILE: ${(error as Error).message}`);
+    return null;
+  }
+}
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const child of Object.values(value)) deepFreeze(child);
@@ -182,7 +199,8 @@ export function loadConfig(source: Env = process.env): GatewayConfig {
   const auth = error ? null : authConfig(env, problems);
   const routes = error ? null : routesConfig(env, problems);
   const alertRules = error ? null : alertRulesConfig(env, problems);
-  if (problems.length > 0 || auth === null || routes === null || alertRules === null) {
+  const spcSeed = error ? null : spcSeedConfig(env, problems);
+  if (problems.length > 0 || auth === null || routes === null || alertRules === null || spcSeed === null) {
     throw new ConfigError(problems);
   }
 
@@ -231,6 +249,8 @@ export function loadConfig(source: Env = process.env): GatewayConfig {
       maxPending: env.STORE_MAX_PENDING,
     },
     alerts: { rules: alertRules, rulesFile: env.ALERT_RULES_FILE ?? null },
+    aqi: { refreshIntervalMs: env.AQI_REFRESH_INTERVAL_MS },
+    spc: { baselineSamples: env.SPC_BASELINE_SAMPLES, seed: spcSeed },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   });
 }

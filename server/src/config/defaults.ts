@@ -131,4 +131,14 @@ export const DEFAULTS = {
    * @default 100000
    */
   storeMaxPending: 100_000,
+  /**
+   * How often the latest AQI of every location with subscribers is broadcast again.
+   * @default 300000
+   */
+  aqiRefreshIntervalMs: 300_000,
+  /**
+   * Samples in the phase-I baseline of a characteristic created without fixed limits.
+   * @default 25
+   */
+  spcBaselineSamples: 25,
 } as const;

@@ -52,6 +52,9 @@ export interface ValidatedEnv {
   STORE_FLUSH_INTERVAL_MS: number;
   STORE_MAX_PENDING: number;
   ALERT_RULES_FILE?: string;
+  AQI_REFRESH_INTERVAL_MS: number;
+  SPC_BASELINE_SAMPLES: number;
+  SPC_CHARACTERISTICS_FILE?: string;
 }
 
 const origin = Joi.string()
@@ -145,6 +148,9 @@ export const envSchema = Joi.object<ValidatedEnv>({
   STORE_FLUSH_INTERVAL_MS: positiveInt(DEFAULTS.storeFlushIntervalMs, 60_000),
   STORE_MAX_PENDING: positiveInt(DEFAULTS.storeMaxPending, 10_000_000),
   ALERT_RULES_FILE: Joi.string().empty(''),
+  AQI_REFRESH_INTERVAL_MS: positiveInt(DEFAULTS.aqiRefreshIntervalMs),
+  SPC_BASELINE_SAMPLES: Joi.number().integer().min(2).max(1000).default(DEFAULTS.spcBaselineSamples),
+  SPC_CHARACTERISTICS_FILE: Joi.string().empty(''),
 })
   .with('MQTT_SHARED_GROUP', 'MQTT_URL')
   .with('MQTT_PASSWORD', 'MQTT_USERNAME')

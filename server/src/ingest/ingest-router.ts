@@ -5,17 +5,17 @@ import type { Store } from '../store/store';
 import type { IngestSink, MessageSource } from './ingest-pipeline';
 import type { AqiReadingInput, IngestEvent, SpcSampleInput } from './normalisers/types';
 
-/** The engines that take SPC samples and AQI readings (their own module family). */
-export interface EngineInputs {
-  spcSample(sample: SpcSampleInput): void;
-  aqiReading(reading: AqiReadingInput): void;
+/** An engine that takes one kind of input and handles it on its own (its promise never rejects). */
+export interface EngineInput<T> {
+  accept(input: T): Promise<void>;
 }
 
 export interface IngestRouterDeps {
   broadcaster: Broadcaster;
   store: Store | null;
   alerts: AlertService | null;
-  engines: EngineInputs | null;
+  spc: EngineInput<SpcSampleInput> | null;
+  aqi: EngineInput<AqiReadingInput> | null;
 }
 
 /**
@@ -31,7 +31,7 @@ export class IngestRouter implements IngestSink {
   constructor(private readonly deps: IngestRouterDeps) {}
 
   deliver(event: IngestEvent, source: MessageSource): void {
-    const { broadcaster, store, alerts, engines } = this.deps;
+    const { broadcaster, store, alerts, spc, aqi } = this.deps;
     switch (event.kind) {
       case 'device:data': {
         const { payload } = event;
@@ -67,12 +67,12 @@ export class IngestRouter implements IngestSink {
         return;
       }
       case 'spc_sample':
-        if (engines === null) this.awaitingEngine += 1;
-        else engines.spcSample(event.sample);
+        if (spc === null) this.awaitingEngine += 1;
+        else void spc.accept(event.sample);
         return;
       case 'aqi_reading':
-        if (engines === null) this.awaitingEngine += 1;
-        else engines.aqiReading(event.reading);
+        if (aqi === null) this.awaitingEngine += 1;
+        else void aqi.accept(event.reading);
         return;
     }
   }

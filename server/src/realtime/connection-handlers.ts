@@ -3,11 +3,13 @@ import type { Broadcaster } from '../broadcast/broadcaster';
 import type { Logger } from '../logging/logger';
 import type { SubscribeResult } from '@roomcast/shared';
 import type { AlertService } from '../alerts/alert-service';
+import type { SpcService } from '../spc/spc-service';
 import { canAccessRoom, hasRole } from '../auth/room-access';
 import type { Store } from '../store/store';
 import { roomHistory } from './room-history';
 import {
   acknowledgeAlertSchema,
+  acknowledgeViolationSchema,
   deviceIdSchema,
   refreshSchema,
   subscribeSchema,
@@ -26,6 +28,7 @@ export interface ConnectionDeps {
   /** Where history on subscribe comes from; null when the gateway runs without a store. */
   store: Store | null;
   alerts: AlertService | null;
+  spc: SpcService | null;
   limits: SubscriptionLimits & { rateLimitPerSecond: number; rateLimitBurst: number };
 }
 
@@ -107,6 +110,21 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
         throw new RoomcastError(ErrorCode.FORBIDDEN, `your token does not allow room ${deviceRoom(existing.deviceId)}`);
       }
       return { ok: true as const, alert: await alerts.acknowledge(alertId, reason, user) };
+    }),
+  );
+
+  socket.on('violation:acknowledge', (request, ack) =>
+    respond(context, 'violation:acknowledge', ack, async () => {
+      const { violationId, reason } = validate(acknowledgeViolationSchema, request, 'acknowledge request');
+      const user = socket.data.user;
+      if (!hasRole(user, 'operator')) {
+        throw new RoomcastError(
+          ErrorCode.FORBIDDEN,
+          `acknowledging needs the operator role; the token has ${user.role}`,
+        );
+      }
+      if (deps.spc === null) throw new RoomcastError(ErrorCode.UNAVAILABLE, 'SPC is not enabled');
+      return { ok: true as const, violation: await deps.spc.acknowledge(violationId, reason, user) };
     }),
   );
 

@@ -1,6 +1,12 @@
 import Joi from 'joi';
 import { ErrorCode, RoomcastError } from '@roomcast/shared';
-import type { AcknowledgeAlertRequest, RefreshRequest, SubscribeRequest, UnsubscribeRequest } from '@roomcast/shared';
+import type {
+  AcknowledgeAlertRequest,
+  AcknowledgeViolationRequest,
+  RefreshRequest,
+  SubscribeRequest,
+  UnsubscribeRequest,
+} from '@roomcast/shared';
 
 const MAX_ROOMS_PER_REQUEST = 500;
 
@@ -13,6 +19,10 @@ const historyRequest = Joi.alternatives(
 );
 
 export const subscribeSchema = Joi.object<SubscribeRequest>({ rooms: roomList, history: historyRequest });
+export const acknowledgeViolationSchema = Joi.object<AcknowledgeViolationRequest>({
+  violationId: Joi.string().min(1).max(128).required(),
+  reason: Joi.string().trim().min(1).max(500).required(),
+});
 export const acknowledgeAlertSchema = Joi.object<AcknowledgeAlertRequest>({
   alertId: Joi.string().min(1).max(128).required(),
   reason: Joi.string().trim().min(1).max(500).required(),

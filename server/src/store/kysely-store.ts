@@ -1,6 +1,7 @@
 import { ErrorCode, RoomcastError, backoffDelay } from '@roomcast/shared';
 import type {
   Alert,
+  AqiUpdatePayload,
   DeviceDataPayload,
   IsoTimestamp,
   RoomEventName,
@@ -10,6 +11,15 @@ import type {
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ComponentHealth } from '../health/health-registry';
 import type { Logger } from '../logging/logger';
+import * as engine from './engine-queries';
+import type {
+  AcknowledgeViolationResult,
+  AqiHistoryQuery,
+  AqiLocation,
+  StoredCharacteristic,
+  StoredSample,
+  StoredViolation,
+} from './engine-records';
 import { migrateToLatest } from './migrations';
 import type { AlertsTable, Database, LatestEventsTable, TelemetryTable } from './schema';
 import type {
@@ -248,6 +258,59 @@ export class KyselyStore implements Store {
   }
 
   /** Deletes in one statement; counted as a write. Async so that a bad argument rejects, never throws. */
+  // The SPC and AQI engines' records (queries in engine-queries.ts).
+
+  saveCharacteristic(id: string, definition: unknown, at: IsoTimestamp): Promise<void> {
+    return this.immediate(`save characteristic ${id}`, () => engine.saveCharacteristic(this.db, id, definition, at));
+  }
+
+  characteristics(): Promise<StoredCharacteristic[]> {
+    return this.read('read characteristics', () => engine.characteristics(this.db));
+  }
+
+  saveSample(sample: StoredSample, violations: readonly StoredViolation[]): Promise<void> {
+    return this.immediate(`save sample ${sample.sampleId}`, () => engine.saveSample(this.db, sample, violations));
+  }
+
+  sampleExists(sampleId: string): Promise<boolean> {
+    return this.read('read a sample', () => engine.sampleExists(this.db, sampleId));
+  }
+
+  recentSamples(characteristicId: string, limit: number): Promise<StoredSample[]> {
+    return this.read('read samples', () => engine.recentSamples(this.db, characteristicId, limit));
+  }
+
+  violations(characteristicId: string, options: { acknowledged?: boolean; limit: number }): Promise<StoredViolation[]> {
+    return this.read('read violations', () => engine.violations(this.db, characteristicId, options));
+  }
+
+  getViolation(violationId: string): Promise<StoredViolation | null> {
+    return this.read('read a violation', () => engine.getViolation(this.db, violationId));
+  }
+
+  acknowledgeViolation(
+    violationId: string,
+    user: string,
+    reason: string,
+    at: IsoTimestamp,
+  ): Promise<AcknowledgeViolationResult> {
+    return this.immediate(`acknowledge violation ${violationId}`, () =>
+      engine.acknowledgeViolation(this.db, violationId, user, reason, at),
+    );
+  }
+
+  saveAqi(payload: AqiUpdatePayload): Promise<void> {
+    return this.immediate(`save the AQI of ${payload.location}`, () => engine.saveAqi(this.db, payload));
+  }
+
+  aqiHistory(query: AqiHistoryQuery): Promise<AqiUpdatePayload[]> {
+    return this.read('read AQI history', () => engine.aqiHistory(this.db, query));
+  }
+
+  aqiLocations(): Promise<AqiLocation[]> {
+    return this.read('read AQI locations', () => engine.aqiLocations(this.db));
+  }
+
   async pruneTelemetry(olderThan: IsoTimestamp): Promise<number> {
     const cutoff = parseTime('olderThan', olderThan);
     return this.immediate('prune telemetry', async () => {

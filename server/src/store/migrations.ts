@@ -186,11 +186,46 @@ function initial(types: ColumnTypes): Migration {
   };
 }
 
+/**
+ * SPC samples get an insertion order (`id`) so the rule windows can be restored in the
+ * order the samples arrived even when timestamps tie, keep the subgroup range, and may
+ * carry no zone while a characteristic is still collecting its baseline. The table held
+ * no data before the SPC engine existed, so it is rebuilt rather than altered.
+ */
+function spcSampleOrder(types: ColumnTypes): Migration {
+  return {
+    async up(db) {
+      await db.schema.dropTable('spc_samples').execute();
+      await db.schema
+        .createTable('spc_samples')
+        .addColumn('id', types.autoId.type, types.autoId.define)
+        .addColumn('sample_id', 'text', (column) => column.notNull().unique())
+        .addColumn('characteristic_id', 'text', (column) => column.notNull())
+        .addColumn('ts_ms', 'bigint', (column) => column.notNull())
+        .addColumn('value', 'double precision', (column) => column.notNull())
+        .addColumn('range', 'double precision')
+        .addColumn('subgroup', types.json)
+        .addColumn('zone', 'text')
+        .addColumn('in_control', types.boolean, (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex('spc_samples_characteristic_order_idx')
+        .on('spc_samples')
+        .columns(['characteristic_id', 'id'])
+        .execute();
+    },
+    async down(db) {
+      await db.schema.dropTable('spc_samples').execute();
+    },
+  };
+}
+
 /** Every migration, in order, for one dialect. */
 export function migrations(backend: StoreBackend): Record<string, Migration> {
   const types = columnTypes(backend);
   return {
     '0001_initial': initial(types),
+    '0002_spc_sample_order': spcSampleOrder(types),
   };
 }
 

@@ -96,13 +96,19 @@ export interface SpcCharacteristicsTable {
 }
 
 export interface SpcSamplesTable {
+  /** Arrival order; rule windows are restored in this order. */
+  id: AutoId;
   sample_id: string;
   characteristic_id: string;
   ts_ms: Int8;
+  /** The plotted value: the individual value, or the subgroup mean. */
   value: number;
+  /** The subgroup's range, or the moving range on an individuals chart; null for the first point. */
+  range: number | null;
   /** JSON array of the subgroup's values on an X̄-R chart; null for individuals. */
   subgroup: string | null;
-  zone: SpcZone;
+  /** Null while the characteristic collects its baseline. */
+  zone: SpcZone | null;
   in_control: DbBoolean;
 }
 

@@ -1,4 +1,5 @@
 import type {
+  AqiUpdatePayload,
   Alert,
   DeviceDataPayload,
   IsoTimestamp,
@@ -7,6 +8,14 @@ import type {
   ServerPayload,
 } from '@roomcast/shared';
 import type { ComponentHealth } from '../health/health-registry';
+import type {
+  AcknowledgeViolationResult,
+  AqiHistoryQuery,
+  AqiLocation,
+  StoredCharacteristic,
+  StoredSample,
+  StoredViolation,
+} from './engine-records';
 
 /**
  * The one storage interface. Two backends implement it (SQLite through better-sqlite3,
@@ -102,6 +111,27 @@ export interface Store {
   /** Alerts not yet cleared, to restore the alert engine's state after a restart. */
   activeAlerts(): Promise<Alert[]>;
   loadRules(): Promise<StoredRules | null>;
+
+  // The SPC and AQI engines: every write is immediate (committed before the event is broadcast).
+  saveCharacteristic(id: string, definition: unknown, at: IsoTimestamp): Promise<void>;
+  characteristics(): Promise<StoredCharacteristic[]>;
+  /** A sample and the violations it completed, in one transaction. */
+  saveSample(sample: StoredSample, violations: readonly StoredViolation[]): Promise<void>;
+  sampleExists(sampleId: string): Promise<boolean>;
+  /** The newest `limit` samples of a characteristic, oldest first. */
+  recentSamples(characteristicId: string, limit: number): Promise<StoredSample[]>;
+  violations(characteristicId: string, options: { acknowledged?: boolean; limit: number }): Promise<StoredViolation[]>;
+  getViolation(violationId: string): Promise<StoredViolation | null>;
+  acknowledgeViolation(
+    violationId: string,
+    user: string,
+    reason: string,
+    at: IsoTimestamp,
+  ): Promise<AcknowledgeViolationResult>;
+  saveAqi(payload: AqiUpdatePayload): Promise<void>;
+  /** Newest first. */
+  aqiHistory(query: AqiHistoryQuery): Promise<AqiUpdatePayload[]>;
+  aqiLocations(): Promise<AqiLocation[]>;
 
   /** Deletes telemetry older than the given time; resolves with the number of rows removed. */
   pruneTelemetry(olderThan: IsoTimestamp): Promise<number>;
