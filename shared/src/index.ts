@@ -95,3 +95,4 @@ export type {
 } from './device-payloads';
 export { backoffDelay } from './backoff';
 export type { BackoffOptions } from './backoff';
+export { roomOfEvent, ROOM_EVENT_NAMES } from './event-rooms';

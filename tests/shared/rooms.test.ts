@@ -5,6 +5,8 @@ import {
   locationRoom,
   parseRoom,
   roomOf,
+  roomOfEvent,
+  ROOM_EVENT_NAMES,
   RoomcastError,
   sensorRoom,
 } from '@roomcast/shared';
@@ -55,5 +57,45 @@ describe('room names', () => {
       expect((error as RoomcastError).code).toBe(ErrorCode.INVALID_ROOM);
     }
     expect.assertions(2);
+  });
+});
+
+describe('roomOfEvent', () => {
+  it('routes every room event to the room it was broadcast into', () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    expect(roomOfEvent('device:data', { deviceId: 'd1', data: {}, timestamp: at })).toBe('device:d1');
+    expect(roomOfEvent('device:alerts', { deviceId: 'd1', alerts: [] })).toBe('device:d1');
+    expect(
+      roomOfEvent('sensor_reading', {
+        sensorId: 's',
+        moisture: 1,
+        temperature: 1,
+        humidity: 1,
+        light: 1,
+        timestamp: at,
+      }),
+    ).toBe('sensor:s');
+    expect(
+      roomOfEvent('aqi_update', {
+        location: 'delhi',
+        aqi: { value: 1, category: 'Good', color: '#00E400', dominantPollutant: 'pm25' },
+        pollutants: {},
+        timestamp: at,
+      }),
+    ).toBe('location:delhi');
+    expect(
+      roomOfEvent('violation', {
+        violationId: 'v',
+        characteristicId: 'c',
+        sampleId: 's',
+        ruleId: 1,
+        ruleName: 'r',
+        severity: 'CRITICAL',
+      }),
+    ).toBe('characteristic:c');
+    const ack = { kind: 'violation' as const, id: 'v', acknowledged: true, ackUser: 'u', ackReason: 'r', ackAt: at };
+    expect(roomOfEvent('ack_update', { ...ack, characteristicId: 'c' })).toBe('characteristic:c');
+    expect(roomOfEvent('ack_update', { ...ack, kind: 'alert', deviceId: 'd' })).toBe('device:d');
+    expect(ROOM_EVENT_NAMES).toHaveLength(8);
   });
 });
