@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { errorMessage, readDocumentFile } from '../config/document-file';
 import Joi from 'joi';
-import { parse as parseYaml } from 'yaml';
 import { ID_PATTERN, ID_RULE } from '@roomcast/shared';
 import type { Comparison } from '@roomcast/shared';
 import { METRIC_NAME_PATTERN } from '../ingest/normalisers/device-telemetry';
@@ -179,18 +177,6 @@ export function parseRules(input: unknown): AlertRule[] {
   return value.rules.map(copyRule);
 }
 
-/** Duck-typed, not `instanceof Error`: errors from another realm (a vm, a jest sandbox) fail that test. */
-function errorField(error: unknown, field: 'code' | 'message'): unknown {
-  return typeof error === 'object' && error !== null && field in error
-    ? (error as Record<typeof field, unknown>)[field]
-    : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  const message = errorField(error, 'message');
-  return typeof message === 'string' ? message : String(error);
-}
-
 /**
  * Reads a rules file (`.json`, `.yaml` or `.yml`) shaped `{ rules: [...] }`.
  *
@@ -200,23 +186,8 @@ export function loadRulesFile(path: string): AlertRule[] {
   const fail: (problem: string, cause?: unknown) => never = (problem, cause) => {
     throw new RulesError(`rules file ${path}: ${problem}`, cause === undefined ? undefined : { cause });
   };
-  const extension = extname(path).toLowerCase();
-  if (extension !== '.json' && extension !== '.yaml' && extension !== '.yml') {
-    fail('must end in .json, .yaml or .yml so its format is known');
-  }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const missing = errorField(error, 'code') === 'ENOENT';
-    fail(missing ? 'does not exist' : `cannot be read (${errorMessage(error)})`, error);
-  }
-  let content: unknown;
-  try {
-    content = extension === '.json' ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown);
-  } catch (error) {
-    fail(`is not valid ${extension === '.json' ? 'JSON' : 'YAML'}: ${errorMessage(error)}`, error);
-  }
+  const content = readDocumentFile(path, fail);
+
   try {
     return parseRules(content);
   } catch (error) {

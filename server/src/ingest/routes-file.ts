@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { errorMessage, readDocumentFile } from '../config/document-file';
 import Joi from 'joi';
-import { parse as parseYaml } from 'yaml';
 import { NORMALISER_NAMES } from './normalisers';
 import { compileRoutes, RoutesError } from './routes';
 import type { Route } from './routes';
@@ -23,23 +21,6 @@ const schema = Joi.object<{ routes: Route[] }>({
     .required(),
 }).required();
 
-function parseContent(text: string, extension: string): unknown {
-  if (extension === '.json') return JSON.parse(text) as unknown;
-  return parseYaml(text) as unknown;
-}
-
-/** Duck-typed, not `instanceof Error`: errors from another realm (a vm, a jest sandbox) fail that test. */
-function errorField(error: unknown, field: 'code' | 'message'): unknown {
-  return typeof error === 'object' && error !== null && field in error
-    ? (error as Record<typeof field, unknown>)[field]
-    : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  const message = errorField(error, 'message');
-  return typeof message === 'string' ? message : String(error);
-}
-
 /**
  * Reads a routes file (`.json`, `.yaml` or `.yml`) shaped `{ routes: [{ topic, normaliser }] }`.
  *
@@ -56,23 +37,8 @@ export function loadRoutesFile(path: string): Route[] {
   const fail: (problem: string, cause?: unknown) => never = (problem, cause) => {
     throw new RoutesError(`routes file ${path}: ${problem}`, cause === undefined ? undefined : { cause });
   };
-  const extension = extname(path).toLowerCase();
-  if (extension !== '.json' && extension !== '.yaml' && extension !== '.yml') {
-    fail('must end in .json, .yaml or .yml so its format is known');
-  }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const missing = errorField(error, 'code') === 'ENOENT';
-    fail(missing ? 'does not exist' : `cannot be read (${errorMessage(error)})`, error);
-  }
-  let content: unknown;
-  try {
-    content = parseContent(text, extension);
-  } catch (error) {
-    fail(`is not valid ${extension === '.json' ? 'JSON' : 'YAML'}: ${errorMessage(error)}`, error);
-  }
+  const content = readDocumentFile(path, fail);
+
   const { value, error } = schema.validate(content, {
     abortEarly: true,
     convert: false,

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import Joi from 'joi';
-import YAML from 'yaml';
+import { readDocumentFile } from '../config/document-file';
 import { ID_PATTERN, type ViolationSeverity } from '@roomcast/shared';
 
 /** How a characteristic is charted, as configured through REST or the seed file. */
@@ -26,8 +25,8 @@ export interface CharacteristicSeed {
 /** A definition could not be accepted; the message names the field. */
 export class CharacteristicError extends Error {
   readonly code = 'CHARACTERISTIC_INVALID' as const;
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'CharacteristicError';
   }
 }
@@ -114,20 +113,12 @@ export function autoCharacteristic(id: string, subgroupSize: number, baseline: n
 
 /** The seed file: `{ characteristics: [{ id, name, chart, … }] }`, JSON or YAML. */
 export function loadCharacteristicsFile(path: string, defaultBaseline: number): CharacteristicSeed[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CharacteristicError(`cannot read ${path}: ${(error as Error).message}`);
-  }
-  let document: unknown;
-  try {
-    document = /\.ya?ml$/i.test(path) ? YAML.parse(text) : JSON.parse(text);
-  } catch (error) {
+  const document = readDocumentFile(path, (problem, cause) => {
     throw new CharacteristicError(
-      `${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+      `characteristics file ${path}: ${problem}`,
+      cause === undefined ? undefined : { cause },
     );
-  }
+  });
   const list = (document as { characteristics?: unknown } | null)?.characteristics;
   if (!Array.isArray(list)) throw new CharacteristicError(`${path} must hold { characteristics: [...] }`);
   const seen = new Set<string>();
