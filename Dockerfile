@@ -30,7 +30,12 @@ COPY --from=build /app/shared/dist shared/dist
 COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/client-sdk/dist client-sdk/dist
 COPY --from=build /app/simulators/dist simulators/dist
+# The default DATA_DIR (./data, so /app/data) for SQLite: /app belongs to root, so the directory is created here for
+# the node user, who could not create it at run time. A volume, so the database outlives the container when one is
+# mounted there.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
+VOLUME /app/data
 # 3000: HTTP and Socket.IO.
 # 1883: the embedded MQTT broker, only used when MQTT_URL is unset; set MQTT_EMBEDDED_HOST=0.0.0.0
 # (and MQTT_USERNAME/MQTT_PASSWORD) for it to be reachable from outside the container.

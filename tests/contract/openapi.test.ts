@@ -6,6 +6,7 @@ import {
   ErrorCode,
   ROLES,
   type Alert,
+  type AqiUpdatePayload,
   type DeviceDataPayload,
   type Role,
   type SensorReadingPayload,
@@ -203,6 +204,10 @@ function problemsOf(value: unknown, schemaNode: unknown, where = 'body'): string
   if (Array.isArray(schema.allOf)) {
     for (const part of schema.allOf) problems.push(...problemsOf(value, part, where));
   }
+  if (Array.isArray(schema.oneOf)) {
+    const matching = schema.oneOf.filter((part: unknown) => problemsOf(value, part, where).length === 0).length;
+    if (matching !== 1) problems.push(`${where} matches ${matching} of its oneOf alternatives, not exactly 1`);
+  }
   if (schema.type !== undefined) {
     const types: unknown[] = Array.isArray(schema.type) ? schema.type : [schema.type];
     if (!types.some((type) => matchesType(value, type))) {
@@ -329,12 +334,24 @@ async function call(method: string, pathname: string, options: CallOptions): Pro
   return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
 }
 
-/** Values for path parameters that name nothing stored: requests reach the handler and find nothing. */
+/**
+ * Values for path parameters: requests reach the handler and find nothing stored, except the probe
+ * characteristic, which exists so that the query-parameter cases of its samples and violations get past
+ * the 404 of an unknown characteristic.
+ */
+const PROBE_CHARACTERISTIC = 'contract-probe';
 const PROBE_VALUES: Record<string, string> = {
   deviceId: 'contract-probe',
   sensorId: 'contract-probe',
   alertId: 'no-such-alert',
+  id: PROBE_CHARACTERISTIC,
+  violationId: 'no-such-violation',
+  location: 'contract-probe',
 };
+
+beforeAll(async () => {
+  await gw.gateway.spc.create(PROBE_CHARACTERISTIC, { name: 'Contract probe', chart: 'individuals' });
+});
 
 function fill(route: string, values: Record<string, string> = PROBE_VALUES): string {
   return route.replace(/\{(\w+)\}/g, (_match, name: string) => {
@@ -771,6 +788,170 @@ describe('docs/openapi.yaml describes the REST API of a real gateway', () => {
         body: { rules: [{ ...rules.rules[0], alarm_level_2: 10 }] },
       });
       expectDocumentedError('PUT /alert-rules', invalid, 400, ErrorCode.BAD_REQUEST);
+    });
+
+    it('spc: a characteristic created, charted through its baseline into a violation, acknowledged and replaced', async () => {
+      const CHARACTERISTIC = 'contract-fill-weight';
+      const values = { id: CHARACTERISTIC };
+      const input = { name: 'Fill weight', unit: 'g', chart: 'individuals', limits: { baseline: 4 } };
+
+      const create = 'POST /characteristics/{id}';
+      const created = await callAsRequired(create, { values, body: input });
+      expectDocumentedSuccess(create, created);
+      expect(created.body).toEqual({
+        id: CHARACTERISTIC,
+        definition: {
+          ...input,
+          subgroupSize: 1,
+          limits: { kind: 'baseline', samples: 4 },
+          rules: [1, 2, 3, 4, 5, 6, 7, 8],
+          severities: {},
+          autoCreated: false,
+        },
+        phase: 'baseline',
+        limits: null,
+        baseline: { collected: 0, needed: 4 },
+      });
+      expectDocumentedError(create, await callAsRequired(create, { values, body: input }), 409, ErrorCode.CONFLICT);
+      const invalid = await callAsRequired(create, {
+        values: { id: 'contract-invalid' },
+        body: { ...input, subgroupSize: 3 },
+      });
+      expectDocumentedError(create, invalid, 400, ErrorCode.BAD_REQUEST);
+
+      const limits = 'GET /characteristics/{id}/limits';
+      expectDocumentedError(limits, await callAsRequired(limits, { values }), 409, ErrorCode.CONFLICT);
+
+      // Baseline 10, 12, 11, 13: centre 11.5, MR̄ 5/3, UCL 11.5 + 3 · (5/3) / 1.128 ≈ 15.93; 20 lies beyond it.
+      for (const [index, value] of [10, 12, 11, 13, 20].entries()) {
+        await gw.gateway.spc.accept({
+          characteristicId: CHARACTERISTIC,
+          values: [value],
+          sampleId: `contract-fw-${index}`,
+          timestamp: `2026-01-31T12:00:0${index}.000Z`,
+        });
+      }
+      await gw.gateway.spc.drain();
+
+      const computed = await callAsRequired(limits, { values });
+      expectDocumentedSuccess(limits, computed);
+      expect(computed.body).toMatchObject({ chart: 'individuals', n: 1, centre: 11.5 });
+
+      const one = await callAsRequired('GET /characteristics/{id}', { values });
+      expectDocumentedSuccess('GET /characteristics/{id}', one);
+      expect(one.body).toMatchObject({ id: CHARACTERISTIC, phase: 'monitoring', baseline: null });
+
+      const all = await callAsRequired('GET /characteristics');
+      expectDocumentedSuccess('GET /characteristics', all);
+      expect(all.body).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ id: CHARACTERISTIC }),
+          expect.objectContaining({ id: PROBE_CHARACTERISTIC }),
+        ]),
+      );
+
+      const samples = await callAsRequired('GET /characteristics/{id}/samples', { values });
+      expectDocumentedSuccess('GET /characteristics/{id}/samples', samples);
+      const items = (samples.body as { items: { value: number; zone: string | null; inControl: boolean }[] }).items;
+      expect(items.map(({ value, zone, inControl }) => [value, zone, inControl])).toEqual([
+        [10, null, true],
+        [12, null, true],
+        [11, null, true],
+        [13, null, true],
+        [20, 'beyond_upper', false],
+      ]);
+
+      const listViolations = 'GET /characteristics/{id}/violations';
+      const open = await callAsRequired(listViolations, { values, query: { acknowledged: 'false' } });
+      expectDocumentedSuccess(listViolations, open);
+      expect(open.body).toEqual({
+        items: [
+          expect.objectContaining({
+            characteristicId: CHARACTERISTIC,
+            sampleId: 'contract-fw-4',
+            ruleId: 1,
+            ruleName: 'One point beyond 3 sigma',
+            severity: 'CRITICAL',
+            acknowledged: false,
+          }),
+        ],
+      });
+      const { violationId } = (open.body as { items: [{ violationId: string }] }).items[0];
+
+      const acknowledge = 'POST /violations/{violationId}/acknowledge';
+      const acknowledged = await callAsRequired(acknowledge, {
+        values: { violationId },
+        body: { reason: 'scale recalibrated' },
+      });
+      expectDocumentedSuccess(acknowledge, acknowledged);
+      expect(acknowledged.body).toMatchObject({
+        violationId,
+        acknowledged: true,
+        ackUser: 'operator-contract',
+        ackReason: 'scale recalibrated',
+      });
+      const again = await callAsRequired(acknowledge, { values: { violationId }, body: { reason: 'me too' } });
+      expectDocumentedError(acknowledge, again, 409, ErrorCode.CONFLICT);
+      const unknown = await callAsRequired(acknowledge, { body: { reason: 'x' } });
+      expectDocumentedError(acknowledge, unknown, 404, ErrorCode.NOT_FOUND);
+
+      const replace = 'PUT /characteristics/{id}';
+      const fixed = {
+        name: 'Fill weight',
+        chart: 'individuals',
+        limits: { centre: 12, ucl: 16, lcl: 8 },
+        rules: [2, 1],
+      };
+      const replaced = await callAsRequired(replace, { values, body: { ...fixed, severities: { '2': 'CRITICAL' } } });
+      expectDocumentedSuccess(replace, replaced);
+      expect(replaced.body).toMatchObject({
+        phase: 'monitoring',
+        limits: { chart: 'individuals', n: 1, centre: 12, ucl: 16, lcl: 8 },
+        baseline: null,
+        definition: { limits: { kind: 'fixed', centre: 12, ucl: 16, lcl: 8 }, rules: [1, 2], autoCreated: false },
+      });
+      const missing = await callAsRequired(replace, { values: { id: 'contract-missing' }, body: fixed });
+      expectDocumentedError(replace, missing, 404, ErrorCode.NOT_FOUND);
+    });
+
+    it('aqi: readings become the latest AQI of their location, listed and kept newest first', async () => {
+      const LOCATION = 'contract-city';
+      const earlier: AqiUpdatePayload = {
+        location: LOCATION,
+        aqi: { value: 50, category: 'Good', color: '#00E400', dominantPollutant: 'pm25' },
+        pollutants: { pm25: { concentration: 9, aqi: 50 } },
+        timestamp: '2026-01-31T11:00:00.000Z',
+      };
+      // PM2.5 35.5 µg/m³ opens the 101–150 band; O3 0.036 ppm is 50 · 36/54 = 33.3, rounded to 33.
+      const latest: AqiUpdatePayload = {
+        location: LOCATION,
+        aqi: { value: 101, category: 'Unhealthy for Sensitive Groups', color: '#FF7E00', dominantPollutant: 'pm25' },
+        pollutants: { pm25: { concentration: 35.5, aqi: 101 }, o3: { concentration: 0.036, aqi: 33 } },
+        timestamp: AT,
+      };
+      for (const update of [earlier, latest]) {
+        const concentrations = Object.fromEntries(
+          Object.entries(update.pollutants).map(([pollutant, index]) => [pollutant, index.concentration]),
+        );
+        await gw.gateway.aqi.accept({ location: LOCATION, concentrations, timestamp: update.timestamp });
+      }
+      await gw.gateway.aqi.drain();
+
+      const locations = await callAsRequired('GET /locations');
+      expectDocumentedSuccess('GET /locations', locations);
+      expect(locations.body).toEqual([{ location: LOCATION, aqi: latest.aqi, timestamp: AT }]);
+
+      const key = 'GET /locations/{location}/aqi';
+      const current = await callAsRequired(key, { values: { location: 'Contract-City' } });
+      expectDocumentedSuccess(key, current);
+      expect(current.body).toEqual(latest);
+      expectDocumentedError(key, await callAsRequired(key), 404, ErrorCode.NOT_FOUND);
+
+      const history = await callAsRequired('GET /locations/{location}/aqi/history', {
+        values: { location: LOCATION },
+      });
+      expectDocumentedSuccess('GET /locations/{location}/aqi/history', history);
+      expect(history.body).toEqual({ items: [latest, earlier] });
     });
 
     it('ingest: GET /ingest/dead-letters with an admin token', async () => {

@@ -121,3 +121,81 @@ describe('SPC across a restart', () => {
     );
   });
 });
+
+describe('SPC after a characteristic is replaced', () => {
+  it('restarts cleanly and keeps the limits its own baseline set, never mixing in samples of the old definition', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roomcast-spc-put-'));
+    const env = { DATA_DIR: join(dir, 'data') };
+    const admin = { Authorization: `Bearer ${mintToken({ role: 'admin' })}`, 'Content-Type': 'application/json' };
+    try {
+      const first = await setup(env);
+      try {
+        const put = (body: unknown, method: string) =>
+          fetch(`${first.url}/characteristics/torque`, { method, headers: admin, body: JSON.stringify(body) });
+        expect(
+          (await put({ name: 'Torque', chart: 'xbar-r', subgroupSize: 2, limits: { baseline: 3 } }, 'POST')).status,
+        ).toBe(201);
+        for (const [i, values] of [
+          [1, 2],
+          [3, 4],
+        ].entries()) {
+          await first.gateway.spc.accept({
+            characteristicId: 'torque',
+            values,
+            sampleId: `t-old-${i}`,
+            timestamp: at(i),
+          });
+        }
+        expect((await put({ name: 'Torque', chart: 'individuals', limits: { baseline: 3 } }, 'PUT')).status).toBe(200);
+        for (const [i, value] of [10, 12, 14].entries()) {
+          await first.gateway.spc.accept({
+            characteristicId: 'torque',
+            values: [value],
+            sampleId: `t-new-${i}`,
+            timestamp: at(10 + i),
+          });
+        }
+        expect(
+          (
+            (await (await fetch(`${first.url}/characteristics/torque/limits`, { headers: viewer })).json()) as {
+              centre: number;
+            }
+          ).centre,
+        ).toBe(12);
+      } finally {
+        await first.cleanup();
+      }
+      for (let restart = 0; restart < 2; restart += 1) {
+        const again = await setup(env);
+        try {
+          const limits = (await (
+            await fetch(`${again.url}/characteristics/torque/limits`, { headers: viewer })
+          ).json()) as {
+            centre: number;
+          };
+          expect(limits.centre).toBe(12);
+        } finally {
+          await again.cleanup();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a missing body with a clear 400', async () => {
+    const gw = await setup();
+    try {
+      const response = await fetch(`${gw.url}/characteristics/empty`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${mintToken({ role: 'admin' })}` },
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+        /definition .* is required/,
+      );
+    } finally {
+      await gw.cleanup();
+    }
+  });
+});

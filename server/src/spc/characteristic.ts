@@ -68,6 +68,9 @@ function inputSchema(defaultBaseline: number) {
 
 /** Validates a REST body or seed entry into a definition; throws CharacteristicError naming the field. */
 export function parseCharacteristic(input: unknown, defaultBaseline: number): CharacteristicDefinition {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new CharacteristicError('a characteristic definition (a JSON object) is required');
+  }
   const { value, error } = inputSchema(defaultBaseline).validate(input);
   if (error) throw new CharacteristicError(error.message);
   const body = value as {

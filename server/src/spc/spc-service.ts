@@ -29,8 +29,13 @@ import {
 } from './spc-engine';
 import { MAX_RULE_WINDOW } from './nelson-rules';
 
-/** What the store keeps per characteristic: its definition and, once a baseline completed, the limits it set. */
+/**
+ * What the store keeps per characteristic: its definition, the baseline samples collected so
+ * far (so a restart resumes the baseline of the current definition, never samples charted under
+ * an earlier one), and once the baseline completed, the limits it set.
+ */
 interface StoredDefinition extends CharacteristicDefinition {
+  baselineValues?: number[][];
   computedLimits?: ControlLimits;
 }
 
@@ -102,33 +107,18 @@ export class SpcService {
     }
   }
 
-  /** The engine state after a restart: rule windows from the stored samples, or the baseline replayed. */
+  /** The engine state after a restart: rule windows from the stored samples, or the baseline resumed. */
   private async rebuild(id: string, definition: StoredDefinition): Promise<CharacteristicState> {
     const config = engineConfig(definition);
-    const limits = definition.limits.kind === 'fixed' ? null : (definition.computedLimits ?? null);
-    if (definition.limits.kind === 'fixed') {
-      const fresh = createCharacteristicState(config);
-      const recent = await this.options.store.recentSamples(id, MAX_RULE_WINDOW);
-      return fresh.limits === null
-        ? fresh
-        : restoreState(
-            config,
-            recent.filter((s) => s.zone !== null).map((s) => s.value),
-            fresh.limits,
-          );
-    }
+    const fresh = createCharacteristicState(config);
+    const limits = fresh.limits ?? definition.computedLimits ?? null;
     if (limits !== null) {
       const recent = await this.options.store.recentSamples(id, MAX_RULE_WINDOW);
-      return restoreState(
-        config,
-        recent.filter((s) => s.zone !== null).map((s) => s.value),
-        limits,
-      );
+      const monitored = recent.filter((sample) => sample.zone !== null).map((sample) => sample.value);
+      return restoreState(config, monitored, limits);
     }
-    let state = createCharacteristicState(config);
-    for (const sample of await this.options.store.recentSamples(id, definition.limits.samples)) {
-      state = addSample(state, sample.subgroup ?? [sample.value]).state;
-    }
+    let state = fresh;
+    for (const values of definition.baselineValues ?? []) state = addSample(state, values).state;
     return state;
   }
 
@@ -198,9 +188,13 @@ export class SpcService {
         ackReason: null,
         ackAt: null,
       }));
-      if (result.limits !== null && characteristic.state.limits === null) {
-        // The baseline just completed: keep the limits it set, so a restart does not recompute them.
-        characteristic.definition = { ...characteristic.definition, computedLimits: result.limits };
+      if (result.phase === 'baseline') {
+        // Keep the baseline with the definition: the limits it sets must not change across restarts.
+        const { baselineValues = [], ...rest } = characteristic.definition;
+        characteristic.definition =
+          result.limits === null
+            ? { ...rest, baselineValues: [...baselineValues, [...input.values]] }
+            : { ...rest, computedLimits: result.limits };
         await store.saveCharacteristic(characteristic.id, characteristic.definition, new Date().toISOString());
       }
       await store.saveSample(sample, violations);
@@ -342,7 +336,7 @@ export class SpcService {
 
   private view(characteristic: Characteristic): CharacteristicView {
     const { definition, state } = characteristic;
-    const { computedLimits: _computed, ...plain } = definition as StoredDefinition;
+    const { computedLimits: _computed, baselineValues: _baseline, ...plain } = definition as StoredDefinition;
     return {
       id: characteristic.id,
       definition: plain,

@@ -269,7 +269,6 @@ export class KyselyStore implements Store {
     });
   }
 
-  /** Deletes in one statement; counted as a write. Async so that a bad argument rejects, never throws. */
   // The SPC and AQI engines' records (queries in engine-queries.ts).
 
   saveCharacteristic(id: string, definition: unknown, at: IsoTimestamp): Promise<void> {
@@ -323,6 +322,7 @@ export class KyselyStore implements Store {
     return this.read('read AQI locations', () => engine.aqiLocations(this.db));
   }
 
+  /** Deletes in one statement; counted as a write. Async so that a bad argument rejects, never throws. */
   async pruneTelemetry(olderThan: IsoTimestamp): Promise<number> {
     const cutoff = parseTime('olderThan', olderThan);
     return this.immediate('prune telemetry', async () => {

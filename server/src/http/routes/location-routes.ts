@@ -32,9 +32,10 @@ export function mountLocationRoutes(requireRole: (role: Role) => RequestHandler,
     app.get('/locations/:location/aqi', requireRole('viewer'), async (req, res) => {
       const room = requireRoom(req, 'location', req.params.location);
       const location = room.slice('location:'.length);
-      const [latest] = await store.aqiHistory({ location, limit: 1 });
-      if (latest === undefined) throw new RoomcastError(ErrorCode.NOT_FOUND, `no AQI for ${location} yet`);
-      res.json(latest);
+      // The latest as it arrived, like the room's snapshot and GET /locations (not the newest timestamp).
+      const found = (await store.aqiLocations()).find((entry) => entry.location === location);
+      if (found === undefined) throw new RoomcastError(ErrorCode.NOT_FOUND, `no AQI for ${location} yet`);
+      res.json(found.latest);
     });
 
     app.get('/locations/:location/aqi/history', requireRole('viewer'), async (req, res) => {
