@@ -13,6 +13,8 @@ module.exports = {
     '^@roomcast/shared$': '<rootDir>/shared/src/index.ts',
     '^@roomcast/server$': '<rootDir>/server/src/index.ts',
     '^@roomcast/client$': '<rootDir>/client-sdk/src/index.ts',
+    '^@roomcast/client/react$': '<rootDir>/client-sdk/src/react.ts',
+    '^@roomcast/client/vue$': '<rootDir>/client-sdk/src/vue.ts',
     '^@roomcast/simulators$': '<rootDir>/simulators/src/index.ts',
   },
   testTimeout: 20000,

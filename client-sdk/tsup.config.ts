@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup';
+import { browserOptions, libraryOptions } from './build-options';
+
+export default defineConfig([libraryOptions(), browserOptions()]);
