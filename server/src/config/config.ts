@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError } from './config-error';
 import { DEFAULTS } from './defaults';
 import { envSchema, splitList, type LogFormat, type LogLevel, type NodeEnv, type ValidatedEnv } from './env-schema';
@@ -72,6 +72,10 @@ export interface GatewayConfig {
     /** Rules from ALERT_RULES_FILE, validated at start-up; rules saved through REST take precedence. */
     readonly rules: readonly AlertRule[];
     readonly rulesFile: string | null;
+  };
+  readonly dashboard: {
+    /** The folder of the built dashboard (index.html and assets/), absolute. */
+    readonly dir: string;
   };
   readonly shutdownTimeoutMs: number;
 }
@@ -251,6 +255,7 @@ export function loadConfig(source: Env = process.env): GatewayConfig {
     alerts: { rules: alertRules, rulesFile: env.ALERT_RULES_FILE ?? null },
     aqi: { refreshIntervalMs: env.AQI_REFRESH_INTERVAL_MS },
     spc: { baselineSamples: env.SPC_BASELINE_SAMPLES, seed: spcSeed },
+    dashboard: { dir: resolve(env.DASHBOARD_DIR) },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   });
 }

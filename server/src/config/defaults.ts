@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 /**
  * Every option's default, in one place. Environment variables override them
  * (see `env-schema.ts` for the variable names); nothing else reads the environment.
@@ -141,4 +143,10 @@ export const DEFAULTS = {
    * @default 25
    */
   spcBaselineSamples: 25,
+  /**
+   * The built dashboard served at `/` (DASHBOARD_DIR): `server/dist/dashboard`, resolved from the server
+   * package's root so it is the same folder whether this file runs from `src` (tsx, jest) or from `dist`.
+   * @default "<server package>/dist/dashboard"
+   */
+  dashboardDir: join(__dirname, '../../dist/dashboard'),
 } as const;

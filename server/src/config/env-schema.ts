@@ -55,6 +55,7 @@ export interface ValidatedEnv {
   AQI_REFRESH_INTERVAL_MS: number;
   SPC_BASELINE_SAMPLES: number;
   SPC_CHARACTERISTICS_FILE?: string;
+  DASHBOARD_DIR: string;
 }
 
 const origin = Joi.string()
@@ -151,6 +152,7 @@ export const envSchema = Joi.object<ValidatedEnv>({
   AQI_REFRESH_INTERVAL_MS: positiveInt(DEFAULTS.aqiRefreshIntervalMs),
   SPC_BASELINE_SAMPLES: Joi.number().integer().min(2).max(1000).default(DEFAULTS.spcBaselineSamples),
   SPC_CHARACTERISTICS_FILE: Joi.string().empty(''),
+  DASHBOARD_DIR: Joi.string().empty('').default(DEFAULTS.dashboardDir),
 })
   .with('MQTT_SHARED_GROUP', 'MQTT_URL')
   .with('MQTT_PASSWORD', 'MQTT_USERNAME')
