@@ -9,6 +9,7 @@ import type { GatewayConfig } from './config/config';
 import { HealthRegistry } from './health/health-registry';
 import { createApp } from './http/app';
 import { mountMeRoute } from './http/routes/me-route';
+import { mountRoomsRoute } from './http/routes/rooms-route';
 import { mountAlertRoutes } from './http/routes/alert-routes';
 import { mountAlertRulesRoutes } from './http/routes/alert-rules-routes';
 import { mountTelemetryRoutes } from './http/routes/telemetry-routes';
@@ -17,6 +18,7 @@ import { AqiService } from './aqi/aqi-service';
 import { SpcService } from './spc/spc-service';
 import { mountLocationRoutes } from './http/routes/location-routes';
 import { mountSpcRoutes } from './http/routes/spc-routes';
+import { mountDashboardRoute } from './http/dashboard-route';
 import { StoredLatestEvents } from './broadcast/stored-latest-events';
 import { openStore } from './store/open-store';
 import type { Store } from './store/store';
@@ -104,12 +106,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const sink = new IngestRouter({ broadcaster, store, alerts, spc, aqi });
   for (const mount of [
     mountMeRoute(requireRole),
+    mountRoomsRoute(requireRole, broadcaster),
     mountDeadLettersRoute(requireRole, deadLetters),
     mountTelemetryRoutes(requireRole, store),
     mountAlertRoutes(requireRole, store, alerts),
     mountAlertRulesRoutes(requireRole, alerts),
     mountLocationRoutes(requireRole, store),
     mountSpcRoutes(requireRole, spc),
+    mountDashboardRoute(config.dashboard), // last: every API route wins over the dashboard's paths
   ]) {
     mount(api);
   }

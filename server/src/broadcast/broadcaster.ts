@@ -56,6 +56,13 @@ export class Broadcaster {
     return this.latest.get(room, event);
   }
 
+  /** Every room that has had an event, with the kinds of event it has had. */
+  knownRooms(): Array<{ room: string; events: RoomEventName[] }> {
+    return this.latest
+      .rooms()
+      .map((room) => ({ room, events: this.latest.snapshot(room).map((entry) => entry.event) }));
+  }
+
   /** Emits a room's latest events to one socket; returns how many were sent. */
   replay(socket: GatewaySocket, room: string): number {
     const entries = this.latest.snapshot(room);

@@ -12,6 +12,8 @@ export interface LatestEvents {
   get<E extends RoomEventName>(room: string, event: E): ServerPayload<E> | undefined;
   /** The room's latest events, oldest first (the order they were remembered in). */
   snapshot(room: string): LatestEntry[];
+  /** Every room that has had an event. */
+  rooms(): string[];
 }
 
 /** Events that describe a moment, not a state: they are broadcast but not replayed. */
@@ -22,13 +24,13 @@ export function isReplayable(event: RoomEventName): boolean {
 }
 
 export class MemoryLatestEvents implements LatestEvents {
-  private readonly rooms = new Map<string, Map<RoomEventName, LatestEntry>>();
+  private readonly byRoom = new Map<string, Map<RoomEventName, LatestEntry>>();
 
   remember(room: string, entry: LatestEntry): void {
-    let entries = this.rooms.get(room);
+    let entries = this.byRoom.get(room);
     if (entries === undefined) {
       entries = new Map();
-      this.rooms.set(room, entries);
+      this.byRoom.set(room, entries);
     }
     // Delete first so the map's insertion order stays "oldest first".
     entries.delete(entry.event);
@@ -36,11 +38,15 @@ export class MemoryLatestEvents implements LatestEvents {
   }
 
   get<E extends RoomEventName>(room: string, event: E): ServerPayload<E> | undefined {
-    return this.rooms.get(room)?.get(event)?.payload as ServerPayload<E> | undefined;
+    return this.byRoom.get(room)?.get(event)?.payload as ServerPayload<E> | undefined;
   }
 
   snapshot(room: string): LatestEntry[] {
-    const entries = this.rooms.get(room);
+    const entries = this.byRoom.get(room);
     return entries === undefined ? [] : [...entries.values()];
+  }
+
+  rooms(): string[] {
+    return [...this.byRoom.keys()];
   }
 }

@@ -1,11 +1,5 @@
 import { ErrorCode, RoomcastError, backoffDelay } from '@roomcast/shared';
-import type {
-  Alert,
-  AqiUpdatePayload,
-  IsoTimestamp,
-  RoomEventName,
-  ServerPayload,
-} from '@roomcast/shared';
+import type { Alert, AqiUpdatePayload, IsoTimestamp, RoomEventName, ServerPayload } from '@roomcast/shared';
 import type { Insertable, Kysely } from 'kysely';
 import type { ComponentHealth } from '../health/health-registry';
 import type { Logger } from '../logging/logger';
