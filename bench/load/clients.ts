@@ -1,0 +1,170 @@
+import mqtt from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import type { ClientToServerEvents, ServerToClientEvents } from '@roomcast/shared';
+import { Histogram } from '../measure/histogram';
+import { childProcessSetup, reply } from '../lib/child-side';
+import { deviceId, monotonicMs, publishTimeOf } from '../lib/telemetry';
+import type { ClientKind, ClientsRequest, ConnectClientsRequest } from '../lib/protocol';
+
+/**
+ * A load-generator process: opens `count` clients of one kind, subscribes each to its
+ * devices, and for every delivery records the latency (now − the publish time carried in
+ * the message, both on the machine's monotonic clock) into a fixed-size histogram.
+ */
+
+type Closer = () => void;
+
+const latency = new Histogram();
+let deliveries = 0;
+let connected = 0;
+let disconnects = 0;
+let parseErrors = 0;
+const closers: Closer[] = [];
+
+function onDelivery(value: unknown): void {
+  const t = publishTimeOf(value);
+  if (t === null) {
+    parseErrors += 1;
+    return;
+  }
+  deliveries += 1;
+  latency.record(monotonicMs() - t);
+}
+
+function onDisconnect(): void {
+  connected -= 1;
+  disconnects += 1;
+}
+
+function parse(buffer: Buffer): unknown {
+  try {
+    return JSON.parse(buffer.toString()) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+const CONNECT_TIMEOUT_MS = 20_000;
+
+async function openSocketIo(url: string, token: string | null, devices: string[]): Promise<Closer> {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {
+    transports: ['websocket'],
+    // Each client needs its own connection; without forceNew they would share one Manager.
+    forceNew: true,
+    reconnection: false,
+    timeout: CONNECT_TIMEOUT_MS,
+    ...(token !== null ? { auth: { token } } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error) => reject(error));
+  });
+  socket.on('device:data', (payload) => onDelivery(payload.data));
+  const ack = await socket
+    .timeout(CONNECT_TIMEOUT_MS)
+    .emitWithAck('subscribe', { rooms: devices.map((id) => `device:${id}`) });
+  if (!ack.ok) {
+    socket.disconnect();
+    throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
+  }
+  socket.on('disconnect', onDisconnect);
+  return () => socket.disconnect();
+}
+
+async function openWs(url: string): Promise<Closer> {
+  const socket = new WebSocket(url, { perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  socket.on('message', (data: Buffer) => onDelivery(parse(data)));
+  socket.on('close', onDisconnect);
+  return () => socket.terminate();
+}
+
+async function openMqttWs(url: string, devices: string[]): Promise<Closer> {
+  const client = await mqtt.connectAsync(url, {
+    clean: true,
+    reconnectPeriod: 0,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    keepalive: 120,
+  });
+  client.on('message', (_topic, payload) => onDelivery(parse(payload)));
+  await client.subscribeAsync(
+    devices.map((id) => `devices/${id}/telemetry`),
+    { qos: 0 },
+  );
+  client.on('close', onDisconnect);
+  return () => client.end(true);
+}
+
+function open(kind: ClientKind, request: ConnectClientsRequest, devices: string[]): Promise<Closer> {
+  switch (kind) {
+    case 'socketio':
+      return openSocketIo(request.url, request.token, devices);
+    case 'ws':
+      return openWs(request.url);
+    case 'mqtt-ws':
+      return openMqttWs(request.url, devices);
+  }
+}
+
+function devicesOf(index: number, request: ConnectClientsRequest): string[] {
+  const ids: string[] = [];
+  for (let k = 0; k < request.roomsPerClient; k += 1) {
+    ids.push(deviceId((index * request.roomsPerClient + k) % request.deviceCount));
+  }
+  return ids;
+}
+
+async function connectAll(request: ConnectClientsRequest): Promise<void> {
+  const started = monotonicMs();
+  let failed = 0;
+  let firstError: string | null = null;
+  // Batches keep the accept queue short: thousands of simultaneous SYNs overflow it and cost retransmit seconds.
+  for (let offset = 0; offset < request.count; offset += request.batch) {
+    const size = Math.min(request.batch, request.count - offset);
+    const results = await Promise.allSettled(
+      Array.from({ length: size }, (_, i) =>
+        open(request.kind, request, devicesOf(request.firstIndex + offset + i, request)),
+      ),
+    );
+    for (const result of results) {
+      if (result.status === 'fulfilled') {
+        closers.push(result.value);
+        connected += 1;
+      } else {
+        failed += 1;
+        firstError ??= result.reason instanceof Error ? result.reason.message : String(result.reason);
+      }
+    }
+  }
+  reply({ type: 'connect', connected, failed, firstError, ms: monotonicMs() - started });
+}
+
+childProcessSetup<ClientsRequest>(async (request) => {
+  switch (request.type) {
+    case 'connect':
+      await connectAll(request);
+      return;
+    case 'snapshot':
+      reply({
+        type: 'snapshot',
+        at: monotonicMs(),
+        deliveries,
+        latency: latency.snapshot(),
+        connected,
+        disconnects,
+        parseErrors,
+      });
+      deliveries = 0;
+      latency.reset();
+      return;
+    case 'close':
+      for (const close of closers) close();
+      // Give the close frames a moment to leave so the server sees clean disconnects.
+      setTimeout(() => process.exit(0), 300);
+      return;
+  }
+});
