@@ -73,7 +73,7 @@ async function main(): Promise<void> {
 
   const fanout = (p: (typeof plan.fanout)[number]) => ({
     name: `fanout ${p.system} × ${p.clients}`,
-    run: () => runFanout(p, log),
+    run: () => runFanout(p, log, notes),
   });
   // The largest client counts go last: on a machine slower than planned, they are what the budget cuts.
   const tasks: { name: string; run: () => Promise<ScenarioResult> }[] = [

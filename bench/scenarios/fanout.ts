@@ -7,6 +7,7 @@ import { rssKb, UsageWindow } from '../measure/process-stats';
 import {
   drain,
   measure,
+  outsideLoad,
   ramp,
   type Load,
   type PhaseResult,
@@ -86,7 +87,14 @@ async function gcAndRss(system: RunningSystem): Promise<{ rssMb: number; gc: boo
   return { rssMb: (rssKb(system.serverPid) ?? 0) / 1024, gc };
 }
 
-export async function runFanout(plan: FanoutPlan, log: (line: string) => void): Promise<FanoutResult> {
+/** Above this (% of a core) the peak step shared the machine with something else, and is flagged. */
+const OUTSIDE_LOAD_WARNING = 40;
+
+export async function runFanout(
+  plan: FanoutPlan,
+  log: (line: string) => void,
+  warnings: string[] = [],
+): Promise<FanoutResult> {
   const tag = `[${plan.system} × ${plan.clients}]`;
   const system = await startSystem(plan.system);
   let clients: ClientGroup | null = null;
@@ -141,6 +149,15 @@ export async function runFanout(plan: FanoutPlan, log: (line: string) => void): 
         `${Math.round(peak?.cpu.server ?? 0)} %, clients ${Math.round(peak?.cpu.clients ?? 0)} %, ` +
         `machine ${Math.round(peak?.machine?.busyPercent ?? 0)} % busy of ${os.cpus().length * 100}`,
     );
+
+    const outside = peak === undefined ? null : outsideLoad(peak);
+    if (outside !== null && outside > OUTSIDE_LOAD_WARNING) {
+      warnings.push(
+        `${plan.system} × ${plan.clients}: at saturation the machine spent ${Math.round(outside)} % of a core ` +
+          'outside the bench processes; this figure is lower than the system can do',
+      );
+      log(`${tag} WARNING: ${Math.round(outside)} % of a core went to other processes during the peak step`);
+    }
 
     // Let the process collect what the overload left behind before measuring at steady rates.
     await gcAndRss(system);

@@ -39,6 +39,17 @@ export interface PhaseResult {
   publisherLagging: number;
 }
 
+/**
+ * CPU the machine spent beyond the bench's own processes in a window, in % of one core:
+ * other programs, or kernel network work not charged to a process. Tens of percent of
+ * it means the window measured a machine shared with something else.
+ */
+export function outsideLoad(phase: PhaseResult): number | null {
+  if (phase.machine === null) return null;
+  const ours = phase.cpu.server + (phase.cpu.broker ?? 0) + (phase.cpu.publisher ?? 0) + phase.cpu.clients;
+  return phase.machine.busyPercent - ours;
+}
+
 export function setRate(load: Load, rate: number): void {
   load.system.source.send({ type: 'rate', rate, devices: load.devices });
 }
