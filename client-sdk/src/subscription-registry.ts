@@ -3,6 +3,7 @@ import {
   ROOM_EVENT_NAMES,
   roomOfEvent,
   RoomcastError,
+  unpackBatch,
   type HistoryRequest,
   type RoomEventName,
   type ServerPayload,
@@ -38,6 +39,9 @@ export class SubscriptionRegistry implements SubscriptionOwner {
     // Registered once, before any subscribe is sent: the snapshot the gateway emits before
     // its acknowledgement must find its listener.
     for (const event of ROOM_EVENT_NAMES) this.listen(event);
+    socket.on('batch', (batch) =>
+      unpackBatch(batch, ([event, payload]) => this.route(event, payload as ServerPayload<typeof event>)),
+    );
   }
 
   subscribe(target: RoomTarget, options: SubscribeOptions = {}): Subscription {

@@ -93,7 +93,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const httpServer = createServer(app);
   io = createSocketServer(httpServer, config.socket, originPolicy);
   const server = io;
-  const broadcaster = new Broadcaster(server, latest, config.broadcast.minIntervalMs);
+  const broadcaster = new Broadcaster(server, latest, config.broadcast);
   const alerts = new AlertService(store, broadcaster, logger);
   const aqi = new AqiService({
     store,

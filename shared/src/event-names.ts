@@ -1,4 +1,5 @@
 import type { ClientEventName, Role, ServerEventName } from './events';
+import type * as B from './batch';
 import type * as P from './payloads';
 import type * as R from './requests';
 
@@ -60,6 +61,7 @@ export const SERVER_EVENT_FIELDS = {
     ackAt: true,
   }),
   pong: keysOf<P.PongPayload>({ timestamp: true }),
+  batch: keysOf<B.BatchPayload>({ events: true }),
 } satisfies Record<ServerEventName, string[]>;
 
 export const ALERT_FIELDS = keysOf<P.Alert>({

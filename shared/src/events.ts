@@ -10,6 +10,7 @@ import type {
   SensorReadingPayload,
   ViolationPayload,
 } from './payloads';
+import type { BatchPayload } from './batch';
 import type {
   AcknowledgeAlertAck,
   AcknowledgeAlertRequest,
@@ -41,6 +42,8 @@ export interface ServerToClientEvents {
   violation: (payload: ViolationPayload) => void;
   ack_update: (payload: AckUpdatePayload) => void;
   pong: (payload: PongPayload) => void;
+  /** Room events due to a connection that opted in to batching, in one frame (see batch.ts). */
+  batch: (payload: BatchPayload) => void;
 }
 
 /** Every client event carries an acknowledgement callback as its last argument. */
@@ -77,6 +80,8 @@ export interface AuthUser {
 
 export interface SocketData {
   user: AuthUser;
+  /** The connection asked for room events in batches. */
+  batch: boolean;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;
@@ -86,4 +91,4 @@ export type ClientEventName = keyof ClientToServerEvents;
 export type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /** The events the gateway broadcasts into rooms (the rest go to one socket). */
-export type RoomEventName = Exclude<ServerEventName, 'connection_status' | 'pong'>;
+export type RoomEventName = Exclude<ServerEventName, 'connection_status' | 'pong' | 'batch'>;

@@ -96,3 +96,5 @@ export type {
 export { backoffDelay } from './backoff';
 export type { BackoffOptions } from './backoff';
 export { roomOfEvent, ROOM_EVENT_NAMES } from './event-rooms';
+export { BATCH_AUTH_FIELD, unpackBatch } from './batch';
+export type { BatchedEvent, BatchPayload } from './batch';

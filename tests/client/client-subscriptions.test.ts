@@ -202,4 +202,30 @@ describe('client subscriptions', () => {
     expect((await rejection(client.refresh({ device: uniqueId('other') }))).code).toBe(ErrorCode.NOT_SUBSCRIBED);
     expect((await rejection(client.refresh('device:not valid'))).code).toBe(ErrorCode.INVALID_ROOM);
   });
+  it('asks for batches and hands each batched event to its room, in order, as single events', async () => {
+    const [first, second] = [uniqueId('burst'), uniqueId('burst')];
+    const a = client.subscribe({ device: first });
+    const b = client.subscribe({ device: second });
+    const seen: string[] = [];
+    a.on('device:status', (payload) => seen.push(`${payload.deviceId === first ? 'a' : '?'} ${payload.timestamp}`));
+    b.on('device:status', (payload) => seen.push(`${payload.deviceId === second ? 'b' : '?'} ${payload.timestamp}`));
+    await Promise.all([a.ready(), b.ready()]);
+    const sockets = await gw.gateway.io.fetchSockets();
+    expect(sockets.map((socket) => socket.data.batch)).toContain(true);
+
+    const expected: string[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      const timestamp = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+      const [device, label] = i % 3 === 0 ? [second, 'b'] : [first, 'a'];
+      gw.gateway.broadcaster.publish(`device:${device}`, 'device:status', {
+        deviceId: device,
+        online: true,
+        timestamp,
+      });
+      expected.push(`${label} ${timestamp}`);
+    }
+
+    await eventually(() => seen.length === expected.length);
+    expect(seen).toEqual(expected);
+  });
 });

@@ -44,6 +44,8 @@ describe('MQTT configuration', () => {
     [{ MQTT_CLIENT_ID: 'has space' }, /MQTT_CLIENT_ID must be 1-128 characters/],
     [{ MQTT_EMBEDDED_PORT: '99999' }, /MQTT_EMBEDDED_PORT must be a port number/],
     [{ BROADCAST_MIN_INTERVAL_MS: '-1' }, /BROADCAST_MIN_INTERVAL_MS/],
+    [{ BROADCAST_BATCH_INTERVAL_MS: '-1' }, /BROADCAST_BATCH_INTERVAL_MS/],
+    [{ BROADCAST_BATCH_INTERVAL_MS: '5000' }, /BROADCAST_BATCH_INTERVAL_MS must be less than or equal to 1000/],
     [{ MQTT_MAX_PAYLOAD_BYTES: 'lots' }, /MQTT_MAX_PAYLOAD_BYTES/],
     [{ MQTT_ROUTES_FILE: '/nonexistent/routes.json' }, /MQTT_ROUTES_FILE: .*routes\.json/],
   ])('refuses %j', (env, message) => {

@@ -35,12 +35,19 @@ export function mintToken(options: TokenOptions = {}): string {
   });
 }
 
+export interface ConnectOptions {
+  token?: string | null;
+  extraHeaders?: Record<string, string>;
+  /** More handshake `auth` fields, such as `batch: true`. */
+  auth?: Record<string, unknown>;
+}
+
 export interface TestGateway {
   gateway: Gateway;
   url: string;
   port: number;
   /** Connects a client and waits for it to be connected (or rejects with the connect_error). */
-  connect(options?: { token?: string | null; extraHeaders?: Record<string, string> }): Promise<ClientSocket>;
+  connect(options?: ConnectOptions): Promise<ClientSocket>;
   cleanup(): Promise<void>;
 }
 
@@ -75,7 +82,7 @@ export async function setup(env: Env = {}): Promise<TestGateway> {
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
-      ...(token !== null ? { auth: { token } } : {}),
+      auth: { ...(token !== null ? { token } : {}), ...options.auth },
       ...(options.extraHeaders !== undefined ? { extraHeaders: options.extraHeaders } : {}),
     });
     clients.push(socket);

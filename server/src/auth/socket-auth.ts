@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ErrorCode, RoomcastError } from '@roomcast/shared';
+import { BATCH_AUTH_FIELD, ErrorCode, RoomcastError } from '@roomcast/shared';
 import type { GatewayServer, GatewaySocket } from '../realtime/types';
 import type { TokenVerifier } from './token-verifier';
 
@@ -14,6 +14,13 @@ export function handshakeToken(auth: unknown, request: IncomingMessage): string 
   }
   const query = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
   return query !== null && query.length > 0 ? query : null;
+}
+
+/** `auth.batch`: absent or false for one event per frame, true for batches. */
+export function handshakeBatching(auth: unknown): boolean {
+  const value = (auth as Record<string, unknown> | undefined)?.[BATCH_AUTH_FIELD];
+  if (value === undefined || typeof value === 'boolean') return value === true;
+  throw new RoomcastError(ErrorCode.BAD_REQUEST, `auth.${BATCH_AUTH_FIELD} must be true or false`);
 }
 
 /** A failed handshake reaches the client as `connect_error` with `data: { code, message }`. */
@@ -37,6 +44,7 @@ export function useSocketAuth(io: GatewayServer, verify: TokenVerifier): void {
     }
     try {
       socket.data.user = verify(token);
+      socket.data.batch = handshakeBatching(socket.handshake.auth);
       next();
     } catch (error) {
       next(

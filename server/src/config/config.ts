@@ -51,7 +51,7 @@ export interface GatewayConfig {
     readonly maxFutureMs: number;
     readonly deadLetterCapacity: number;
   };
-  readonly broadcast: { readonly minIntervalMs: number };
+  readonly broadcast: { readonly minIntervalMs: number; readonly batchIntervalMs: number };
   readonly store: {
     /** PostgreSQL when set; otherwise SQLite under dataDir. */
     readonly databaseUrl: string | null;
@@ -242,7 +242,7 @@ export function loadConfig(source: Env = process.env): GatewayConfig {
       maxFutureMs: env.INGEST_MAX_FUTURE_MS,
       deadLetterCapacity: env.DEAD_LETTER_CAPACITY,
     },
-    broadcast: { minIntervalMs: env.BROADCAST_MIN_INTERVAL_MS },
+    broadcast: { minIntervalMs: env.BROADCAST_MIN_INTERVAL_MS, batchIntervalMs: env.BROADCAST_BATCH_INTERVAL_MS },
     store: {
       databaseUrl: env.DATABASE_URL ?? null,
       dataDir: env.DATA_DIR,

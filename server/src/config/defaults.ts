@@ -94,6 +94,12 @@ export const DEFAULTS = {
    */
   broadcastMinIntervalMs: 1_000,
   /**
+   * How long room events wait to be sent together to connections that asked for batches
+   * (0: the end of the current event-loop turn).
+   * @default 5
+   */
+  broadcastBatchIntervalMs: 5,
+  /**
    * Device timestamps further ahead of the gateway's clock than this are rejected.
    * @default 300000
    */

@@ -42,6 +42,7 @@ export interface ValidatedEnv {
   MQTT_RECONNECT_MIN_MS: number;
   MQTT_RECONNECT_MAX_MS: number;
   BROADCAST_MIN_INTERVAL_MS: number;
+  BROADCAST_BATCH_INTERVAL_MS: number;
   INGEST_MAX_FUTURE_MS: number;
   DEAD_LETTER_CAPACITY: number;
   DATABASE_URL?: string;
@@ -133,6 +134,7 @@ export const envSchema = Joi.object<ValidatedEnv>({
   MQTT_RECONNECT_MIN_MS: positiveInt(DEFAULTS.mqttReconnectMinMs, 600_000),
   MQTT_RECONNECT_MAX_MS: positiveInt(DEFAULTS.mqttReconnectMaxMs, 3_600_000),
   BROADCAST_MIN_INTERVAL_MS: Joi.number().integer().min(0).max(3_600_000).default(DEFAULTS.broadcastMinIntervalMs),
+  BROADCAST_BATCH_INTERVAL_MS: Joi.number().integer().min(0).max(1_000).default(DEFAULTS.broadcastBatchIntervalMs),
   INGEST_MAX_FUTURE_MS: Joi.number().integer().min(0).max(31_536_000_000).default(DEFAULTS.ingestMaxFutureMs),
   DEAD_LETTER_CAPACITY: positiveInt(DEFAULTS.deadLetterCapacity, 100_000),
   DATABASE_URL: Joi.string()

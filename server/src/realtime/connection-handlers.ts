@@ -67,7 +67,7 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
   socket.on('unsubscribe', (request, ack) =>
     respond(context, 'unsubscribe', ack, () => {
       const { rooms } = validate(unsubscribeSchema, request, 'unsubscribe request');
-      return unsubscribeRooms(socket, rooms);
+      return unsubscribeRooms(socket, rooms, broadcaster);
     }),
   );
 
@@ -78,7 +78,7 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
   );
 
   socket.on('unsubscribe:device', (deviceId, ack) =>
-    respond(context, 'unsubscribe:device', ack, () => unsubscribeRooms(socket, [deviceRoomOf(deviceId)])),
+    respond(context, 'unsubscribe:device', ack, () => unsubscribeRooms(socket, [deviceRoomOf(deviceId)], broadcaster)),
   );
 
   socket.on('refresh', (request, ack) =>

@@ -7,15 +7,18 @@ import {
 } from '@roomcast/shared';
 import { canAccessRoom } from '../auth/room-access';
 import type { Broadcaster } from '../broadcast/broadcaster';
+import { isSubscribedRoom } from '../broadcast/room-membership';
 import type { GatewaySocket } from './types';
 
 export interface SubscriptionLimits {
   maxRoomsPerSocket: number;
 }
 
-/** Rooms the client joined through `subscribe`; Socket.IO's own per-socket room is not one. */
+/** Rooms the client joined through `subscribe`. */
 function joinedRooms(socket: GatewaySocket): number {
-  return socket.rooms.has(socket.id) ? socket.rooms.size - 1 : socket.rooms.size;
+  let count = 0;
+  for (const room of socket.rooms) if (isSubscribedRoom(socket, room)) count += 1;
+  return count;
 }
 
 /**
@@ -54,7 +57,7 @@ export function subscribeRooms(
       });
       continue;
     }
-    void socket.join(room);
+    broadcaster.join(socket, room);
     joined.push(room);
     fresh.push(room);
   }
@@ -62,7 +65,11 @@ export function subscribeRooms(
   return { ok: rejected.length === 0, joined, rejected };
 }
 
-export function unsubscribeRooms(socket: GatewaySocket, rooms: readonly string[]): UnsubscribeResult {
+export function unsubscribeRooms(
+  socket: GatewaySocket,
+  rooms: readonly string[],
+  broadcaster: Broadcaster,
+): UnsubscribeResult {
   const left: string[] = [];
   const rejected: RoomRejection[] = [];
   for (const name of rooms) {
@@ -75,7 +82,7 @@ export function unsubscribeRooms(socket: GatewaySocket, rooms: readonly string[]
       rejected.push({ room: name, code: ErrorCode.NOT_SUBSCRIBED, message: `not subscribed to ${parsed.room}` });
       continue;
     }
-    void socket.leave(parsed.room);
+    broadcaster.leave(socket, parsed.room);
     left.push(parsed.room);
   }
   return { ok: rejected.length === 0, left, rejected };

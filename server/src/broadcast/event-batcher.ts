@@ -1,0 +1,122 @@
+import type { BatchedEvent } from '@roomcast/shared';
+import type { GatewayServer } from '../realtime/types';
+import type { LatestEntry } from './latest-events';
+import { plainMembersOf } from './room-membership';
+
+interface Queued {
+  /** Order of arrival over every room, so events of several rooms merge as they were emitted. */
+  seq: number;
+  event: BatchedEvent;
+}
+
+/**
+ * Holds the room events due to batching connections for one short interval, then sends
+ * each such connection everything due to it as one `batch` event: one frame per
+ * connection per interval, however many events and rooms it carries. Connections that
+ * share the same pending rooms share one encoding (Socket.IO encodes a broadcast once and
+ * writes the same frame to every socket), so a room of thousands costs one encode.
+ */
+export class EventBatcher {
+  private pending = new Map<string, Queued[]>();
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private seq = 0;
+
+  constructor(
+    private readonly io: GatewayServer,
+    private readonly intervalMs: number,
+  ) {}
+
+  enqueue(room: string, { event, payload }: LatestEntry): void {
+    const queued: Queued = { seq: this.seq++, event: [event, payload] as BatchedEvent };
+    const list = this.pending.get(room);
+    if (list === undefined) this.pending.set(room, [queued]);
+    else list.push(queued);
+    if (this.timer === null) {
+      this.timer =
+        this.intervalMs > 0 ? setTimeout(() => this.flush(), this.intervalMs) : setImmediate(() => this.flush());
+    }
+  }
+
+  /**
+   * Sends one room's pending events now, before a socket joins it or is sent its snapshot:
+   * the snapshot is newer than anything pending, so nothing older may follow it.
+   */
+  flushRoom(room: string): void {
+    const list = this.pending.get(room);
+    if (list === undefined) return;
+    this.pending.delete(room);
+    this.sendTo(this.batchedMembersOf(room, []), list);
+  }
+
+  /** Sends everything pending (each interval, and at shutdown). */
+  flush(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+      this.timer = null;
+    }
+    const pending = this.pending;
+    if (pending.size === 0) return;
+    this.pending = new Map();
+    if (pending.size === 1) {
+      for (const [room, list] of pending) this.sendTo(this.batchedMembersOf(room, []), list);
+      return;
+    }
+    // Several rooms: a socket in more than one of them gets their events merged in one frame.
+    const roomsOfSocket = this.pendingRoomsOfSockets(pending);
+    const merged = new Map<string, { rooms: string[]; sockets: string[] }>();
+    const mergedSockets = new Map<string, string[]>();
+    for (const [socketId, rooms] of roomsOfSocket) {
+      if (rooms.length < 2) continue;
+      const key = rooms.join('\u0000');
+      const group = merged.get(key);
+      if (group === undefined) merged.set(key, { rooms, sockets: [socketId] });
+      else group.sockets.push(socketId);
+      for (const room of rooms) {
+        const ids = mergedSockets.get(room);
+        if (ids === undefined) mergedSockets.set(room, [socketId]);
+        else ids.push(socketId);
+      }
+    }
+    for (const [room, list] of pending) this.sendTo(this.batchedMembersOf(room, mergedSockets.get(room) ?? []), list);
+    for (const { rooms, sockets } of merged.values()) {
+      const lists = rooms.map((room) => pending.get(room) ?? []);
+      this.sendTo(this.io.local.to(sockets), mergeBySeq(lists));
+    }
+  }
+
+  /** The batching sockets of each pending room, as socket id → the pending rooms it is in. */
+  private pendingRoomsOfSockets(pending: Map<string, Queued[]>): Map<string, string[]> {
+    const rooms = this.io.sockets.adapter.rooms;
+    const result = new Map<string, string[]>();
+    for (const room of pending.keys()) {
+      const members = rooms.get(room);
+      if (members === undefined) continue;
+      const plain = rooms.get(plainMembersOf(room));
+      for (const id of members) {
+        if (plain?.has(id) === true) continue;
+        const list = result.get(id);
+        if (list === undefined) result.set(id, [room]);
+        else list.push(room);
+      }
+    }
+    return result;
+  }
+
+  /** This instance's batching members of a room, but for the sockets that get a merged frame. */
+  private batchedMembersOf(room: string, except: string[]): ReturnType<GatewayServer['local']['to']> {
+    return this.io.local
+      .to(room)
+      .except(except.length === 0 ? plainMembersOf(room) : [plainMembersOf(room), ...except]);
+  }
+
+  private sendTo(target: ReturnType<GatewayServer['local']['to']>, list: Queued[]): void {
+    target.emit('batch', { events: list.map((queued) => queued.event) });
+  }
+}
+
+/** Merges per-room lists (each in arrival order) into one list in arrival order. */
+function mergeBySeq(lists: Queued[][]): Queued[] {
+  if (lists.length === 1) return lists[0] ?? [];
+  return lists.flat().sort((a, b) => a.seq - b.seq);
+}
