@@ -7,7 +7,11 @@ import type { HistogramSnapshot } from '../measure/histogram';
  */
 
 /** How a load client reaches the system under test. */
-export type ClientKind = 'socketio' | 'ws' | 'mqtt-ws';
+/**
+ * `roomcast-sdk`: the client SDK, which asks the gateway for batches and unpacks them;
+ * `socketio`: plain socket.io-client, one frame per event.
+ */
+export type ClientKind = 'roomcast-sdk' | 'socketio' | 'ws' | 'mqtt-ws';
 
 export interface ReadyMessage {
   type: 'ready';

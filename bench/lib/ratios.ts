@@ -39,6 +39,10 @@ export function computeRatios(results: readonly ScenarioResult[]): Record<string
       'saturation deliveries/s: roomcast (embedded broker) ÷ raw ws server (the one-process ceiling)',
       saturation('roomcast-embedded', 'raw-ws'),
     ),
+    batchedVsUnbatched: perCount(
+      'saturation deliveries/s: roomcast with SDK clients (batches) ÷ roomcast with plain socket.io clients',
+      saturation('roomcast-embedded', 'roomcast-unbatched'),
+    ),
     roomcastVsNaive: perCount(
       'saturation deliveries/s: roomcast ÷ naive bridge, both behind Mosquitto',
       saturation('roomcast-mosquitto', 'naive-bridge'),
@@ -64,6 +68,9 @@ export function computeRatios(results: readonly ScenarioResult[]): Record<string
     ),
     memoryRoomcastVsNaive: perCount('KiB per idle connection: roomcast ÷ naive bridge', (c) =>
       divide(find('roomcast-embedded', c)?.idle.kbPerConnection, find('naive-bridge', c)?.idle.kbPerConnection),
+    ),
+    p99At100RoomcastVsRawWs: perCount('p99 latency at 100 msg/s: roomcast (embedded) ÷ raw ws', (c) =>
+      divide(p99At(find('roomcast-embedded', c), 100), p99At(find('raw-ws', c), 100)),
     ),
     p99At100RoomcastVsNaive: perCount('p99 latency at 100 msg/s: roomcast (embedded) ÷ naive bridge', (c) =>
       divide(p99At(find('roomcast-embedded', c), 100), p99At(find('naive-bridge', c), 100)),

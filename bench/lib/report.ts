@@ -9,6 +9,7 @@ import type { BenchResults, FailedScenario } from './results';
 
 export const SYSTEM_LABELS: Record<SystemName, string> = {
   'roomcast-embedded': 'roomcast (embedded broker)',
+  'roomcast-unbatched': 'roomcast, plain socket.io clients (embedded broker)',
   'roomcast-mosquitto': 'roomcast (Mosquitto)',
   'naive-bridge': 'naive bridge (Mosquitto)',
   'mosquitto-ws': 'Mosquitto websockets',

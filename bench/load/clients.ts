@@ -1,6 +1,7 @@
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
+import { createClient } from '@roomcast/client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@roomcast/shared';
 import { Histogram } from '../measure/histogram';
 import { childProcessSetup, reply } from '../lib/child-side';
@@ -72,6 +73,17 @@ async function openSocketIo(url: string, token: string | null, devices: string[]
   return () => socket.disconnect();
 }
 
+async function openSdk(url: string, token: string | null, devices: string[]): Promise<Closer> {
+  if (token === null) throw new Error('the roomcast SDK needs a token');
+  const client = createClient({ url, token, transports: ['websocket'], requestTimeoutMs: CONNECT_TIMEOUT_MS });
+  await client.ready();
+  const subscriptions = devices.map((device) => client.subscribe({ device }));
+  for (const subscription of subscriptions) subscription.on('device:data', (payload) => onDelivery(payload.data));
+  await Promise.all(subscriptions.map((subscription) => subscription.ready()));
+  client.on('disconnected', onDisconnect);
+  return () => client.disconnect();
+}
+
 async function openWs(url: string): Promise<Closer> {
   const socket = new WebSocket(url, { perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
@@ -101,6 +113,8 @@ async function openMqttWs(url: string, devices: string[]): Promise<Closer> {
 
 function open(kind: ClientKind, request: ConnectClientsRequest, devices: string[]): Promise<Closer> {
   switch (kind) {
+    case 'roomcast-sdk':
+      return openSdk(request.url, request.token, devices);
     case 'socketio':
       return openSocketIo(request.url, request.token, devices);
     case 'ws':

@@ -15,7 +15,13 @@ export interface BenchPlan {
 
 /** Descriptors a process needs beyond its sockets (files, pipes, the event loop). */
 const FD_HEADROOM = 2_000;
-const QUICK_SYSTEMS: readonly SystemName[] = ['roomcast-embedded', 'naive-bridge', 'mosquitto-ws', 'raw-ws'];
+const QUICK_SYSTEMS: readonly SystemName[] = [
+  'roomcast-embedded',
+  'roomcast-unbatched',
+  'naive-bridge',
+  'mosquitto-ws',
+  'raw-ws',
+];
 
 /**
  * What a run measures. Full: every system at 1k, 5k and 10k clients (10k when the

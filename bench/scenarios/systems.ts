@@ -5,7 +5,14 @@ import type { ClientKind, ReadyMessage } from '../lib/protocol';
 import { startMosquitto } from '../servers/mosquitto';
 
 /** The systems compared; each carries the same telemetry message to the same clients. */
-export const SYSTEMS = ['roomcast-embedded', 'roomcast-mosquitto', 'naive-bridge', 'mosquitto-ws', 'raw-ws'] as const;
+export const SYSTEMS = [
+  'roomcast-embedded',
+  'roomcast-unbatched',
+  'roomcast-mosquitto',
+  'naive-bridge',
+  'mosquitto-ws',
+  'raw-ws',
+] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export function isSystemName(value: string): value is SystemName {
@@ -92,7 +99,8 @@ export async function startSystem(name: SystemName, options: SystemOptions = {})
       };
     }
 
-    const broker = name === 'roomcast-embedded' ? null : await startMosquitto();
+    const embedded = name === 'roomcast-embedded' || name === 'roomcast-unbatched';
+    const broker = embedded ? null : await startMosquitto();
     if (broker !== null) stops.push(() => broker.stop());
 
     if (name === 'mosquitto-ws') {
@@ -133,7 +141,8 @@ export async function startSystem(name: SystemName, options: SystemOptions = {})
     stops.push(() => stopChild(publisher));
     return {
       name,
-      clientKind: 'socketio',
+      // roomcast's clients use the SDK (batches); the unbatched system and the bridge get plain socket.io-client.
+      clientKind: name === 'roomcast-embedded' || name === 'roomcast-mosquitto' ? 'roomcast-sdk' : 'socketio',
       clientUrl: `http://127.0.0.1:${server.ready.port}`,
       token,
       source: publisher,
