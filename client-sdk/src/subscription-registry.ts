@@ -1,7 +1,7 @@
 import {
   ErrorCode,
   ROOM_EVENT_NAMES,
-  roomOfEvent,
+  roomKeyOfEvent,
   RoomcastError,
   unpackBatch,
   type HistoryRequest,
@@ -111,13 +111,8 @@ export class SubscriptionRegistry implements SubscriptionOwner {
   }
 
   private route<E extends RoomEventName>(event: E, payload: ServerPayload<E>): void {
-    let room: string | null;
-    try {
-      room = roomOfEvent(event, payload);
-    } catch {
-      // A payload whose id is not a valid room id belongs to no room this client can hold.
-      return;
-    }
+    // A payload whose id is not a valid room id names no room this client can hold.
+    const room = roomKeyOfEvent(event, payload);
     if (room !== null) this.rooms.get(room)?.deliver(event, payload);
   }
 

@@ -95,6 +95,6 @@ export type {
 } from './device-payloads';
 export { backoffDelay } from './backoff';
 export type { BackoffOptions } from './backoff';
-export { roomOfEvent, ROOM_EVENT_NAMES } from './event-rooms';
+export { roomKeyOfEvent, roomOfEvent, ROOM_EVENT_NAMES } from './event-rooms';
 export { BATCH_AUTH_FIELD, unpackBatch } from './batch';
 export type { BatchedEvent, BatchPayload } from './batch';

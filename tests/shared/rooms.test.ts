@@ -5,6 +5,7 @@ import {
   locationRoom,
   parseRoom,
   roomOf,
+  roomKeyOfEvent,
   roomOfEvent,
   ROOM_EVENT_NAMES,
   RoomcastError,
@@ -97,5 +98,26 @@ describe('roomOfEvent', () => {
     expect(roomOfEvent('ack_update', { ...ack, characteristicId: 'c' })).toBe('characteristic:c');
     expect(roomOfEvent('ack_update', { ...ack, kind: 'alert', deviceId: 'd' })).toBe('device:d');
     expect(ROOM_EVENT_NAMES).toHaveLength(8);
+  });
+
+  it('refuses an id that is not a valid room id with INVALID_ROOM', () => {
+    expect(() => roomOfEvent('device:status', { deviceId: 'has space', online: true, timestamp: 'x' })).toThrow(
+      expect.objectContaining({ code: ErrorCode.INVALID_ROOM }),
+    );
+  });
+});
+
+describe('roomKeyOfEvent', () => {
+  it('names the same room as roomOfEvent, normalising locations, without checking the id', () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    expect(roomKeyOfEvent('device:data', { deviceId: 'd1', data: {}, timestamp: at })).toBe('device:d1');
+    expect(roomKeyOfEvent('aqi_update', { location: ' Delhi ', aqi: 1, pollutants: [], timestamp: at } as never)).toBe(
+      'location:delhi',
+    );
+    expect(roomKeyOfEvent('device:status', { deviceId: 'has space', online: true, timestamp: at })).toBe(
+      'device:has space',
+    );
+    const ack = { kind: 'alert' as const, id: 'a', acknowledged: true, ackUser: 'u', ackReason: 'r', ackAt: at };
+    expect(roomKeyOfEvent('ack_update', ack)).toBeNull();
   });
 });
