@@ -11,6 +11,8 @@ export interface BenchArgs {
   out: string | null;
   /** Take a V8 CPU profile of each Node server (gateway, bridge, raw ws) over its fan-out ramps. */
   profile: boolean;
+  /** BROADCAST_BATCH_INTERVAL_MS for the roomcast systems; null keeps the gateway's default. */
+  batchIntervalMs: number | null;
   help: boolean;
 }
 
@@ -23,6 +25,7 @@ export const USAGE = `npm run bench [-- options]
   --clients <list>        fan-out client counts, such as 1000,5000
   --out <file>            results JSON (default bench/results/<timestamp>.json)
   --profile               CPU-profile each Node server over its ramps (bench/results/profiles/)
+  --batch-interval <ms>   the gateway's BROADCAST_BATCH_INTERVAL_MS (default: the gateway's default)
   --help                  this text`;
 
 function list(value: string | undefined, flag: string): string[] {
@@ -41,6 +44,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     clients: null,
     out: null,
     profile: false,
+    batchIntervalMs: null,
     help: false,
   };
   for (let i = 0; i < argv.length; i += 1) {
@@ -79,6 +83,14 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         });
         i += 1;
         break;
+      case '--batch-interval': {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 0 || n > 1_000)
+          throw new Error(`--batch-interval takes 0-1000 ms, not ${value}`);
+        args.batchIntervalMs = n;
+        i += 1;
+        break;
+      }
       case '--out':
         if (value === undefined) throw new Error('--out needs a file');
         args.out = value;

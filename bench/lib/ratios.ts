@@ -69,13 +69,19 @@ export function computeRatios(results: readonly ScenarioResult[]): Record<string
     memoryRoomcastVsNaive: perCount('KiB per idle connection: roomcast ÷ naive bridge', (c) =>
       divide(find('roomcast-embedded', c)?.idle.kbPerConnection, find('naive-bridge', c)?.idle.kbPerConnection),
     ),
-    p99At100RoomcastVsRawWs: perCount('p99 latency at 100 msg/s: roomcast (embedded) ÷ raw ws', (c) =>
-      divide(p99At(find('roomcast-embedded', c), 100), p99At(find('raw-ws', c), 100)),
-    ),
-    p99At100RoomcastVsNaive: perCount('p99 latency at 100 msg/s: roomcast (embedded) ÷ naive bridge', (c) =>
-      divide(p99At(find('roomcast-embedded', c), 100), p99At(find('naive-bridge', c), 100)),
-    ),
   };
+  // Latency at each fixed rate that both systems ran (a rate above a system's saturation is not run).
+  for (const rate of [10, 50, 100]) {
+    for (const [other, label] of [
+      ['raw-ws', 'raw ws'],
+      ['naive-bridge', 'naive bridge'],
+    ] as const) {
+      const key = `p99At${rate}RoomcastVs${other === 'raw-ws' ? 'RawWs' : 'Naive'}`;
+      ratios[key] = perCount(`p99 latency at ${rate} msg/s: roomcast (embedded broker) ÷ ${label}`, (c) =>
+        divide(p99At(find('roomcast-embedded', c), rate), p99At(find(other, c), rate)),
+      );
+    }
+  }
 
   const ingest = results.filter((r): r is IngestResult => r.scenario === 'ingest');
   if (ingest.length > 0) {

@@ -35,6 +35,8 @@ export interface FanoutPlan {
   drainMs: number;
   /** With --profile: where the server's CPU profile over the ramps is written. */
   cpuProfileDir: string | null;
+  /** Gateway variables beyond the bench's fixed ones (roomcast systems only). */
+  gatewayEnv: Record<string, string>;
 }
 
 export interface IdleResult {
@@ -96,7 +98,7 @@ export async function runFanout(
   warnings: string[] = [],
 ): Promise<FanoutResult> {
   const tag = `[${plan.system} × ${plan.clients}]`;
-  const system = await startSystem(plan.system);
+  const system = await startSystem(plan.system, { gatewayEnv: plan.gatewayEnv });
   let clients: ClientGroup | null = null;
   try {
     await sleep(1_000);

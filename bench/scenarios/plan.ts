@@ -53,7 +53,7 @@ export function makePlan(args: BenchArgs, machine: MachineInfo, profileDir: stri
         fanout.push({
           system,
           clients,
-          rates: args.quick ? [10, 100] : [10, 100, 1_000],
+          rates: args.quick ? [10, 50, 100] : [10, 50, 100, 1_000],
           timing,
           ramp: {
             // ×1.5 rather than ×2: a finer saturation figure, and a smaller overshoot to drain.
@@ -69,6 +69,8 @@ export function makePlan(args: BenchArgs, machine: MachineInfo, profileDir: stri
           ramps: args.quick ? 1 : 2,
           drainMs: 10_000,
           cpuProfileDir: args.profile ? profileDir : null,
+          gatewayEnv:
+            args.batchIntervalMs === null ? {} : { BROADCAST_BATCH_INTERVAL_MS: String(args.batchIntervalMs) },
         });
       }
     }
