@@ -132,7 +132,7 @@ function fanoutTables(runs: FanoutResult[]): string {
   const notRun =
     skipped.length === 0
       ? ''
-      : `\n\nNot run, because rate × clients is above the deliveries/s that system reached at saturation:\n${skipped
+      : `\n\nNot run, because rate × clients is above the deliveries/s that system reached at saturation (100 msg/s × 1 000 clients, where latencies are compared, runs regardless: its "Delivered" shows an overload):\n${skipped
           .map((line) => `- ${line}`)
           .join('\n')}`;
   return `### Fan-out: saturation and memory (scenarios 1–4)\n\n${saturation}\n\n### Fan-out: latency at fixed rates\n\n${latency}${notRun}`;

@@ -69,6 +69,7 @@ export function makePlan(args: BenchArgs, machine: MachineInfo, profileDir: stri
           ramps: args.quick ? 1 : 2,
           drainMs: 10_000,
           cpuProfileDir: args.profile ? profileDir : null,
+          referenceRate: clients === 1_000 ? 100 : null,
           gatewayEnv:
             args.batchIntervalMs === null ? {} : { BROADCAST_BATCH_INTERVAL_MS: String(args.batchIntervalMs) },
         });
