@@ -35,29 +35,39 @@ describe('batches for connections that ask for them', () => {
   const connectBatching = (): Promise<ClientSocket> => gw.connect({ auth: { batch: true } });
 
   describe('with a long flush interval', () => {
-    // Long enough that every publish of a test falls into one interval, on any machine.
-    const INTERVAL_MS = 300;
+    // Long enough that what a test publishes after a flush falls into the interval, on any machine.
+    const INTERVAL_MS = 500;
     beforeEach(async () => {
       gw = await setup({ BROADCAST_BATCH_INTERVAL_MS: String(INTERVAL_MS) });
     });
     afterEach(() => gw.cleanup());
 
-    it('sends the events of one interval as one batch, in order, and never as single events', async () => {
+    /** Publishes one event and waits for its batch: what is published next waits for the interval. */
+    const openInterval = async (socket: ClientSocket): Promise<void> => {
+      const flushed = nextEvent(socket, 'batch');
+      gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 0));
+      await flushed;
+    };
+
+    it('sends the first event after a quiet interval at once, and what follows within the interval as one batch', async () => {
       const socket = await connectBatching();
       await socket.emitWithAck('subscribe', { rooms: ['device:d1'] });
       const singles = collect(socket, 'device:status');
-      const received = nextEvent(socket, 'batch');
 
+      const first = nextEvent(socket, 'batch');
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 1));
-      await tick();
-      gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 2));
-      gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 3));
+      expect(await first).toEqual({ events: [['device:status', status('d1', 1)]] });
 
-      expect(await received).toEqual({
+      const second = nextEvent(socket, 'batch');
+      gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 2));
+      await tick();
+      gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 3));
+      gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 4));
+      expect(await second).toEqual({
         events: [
-          ['device:status', status('d1', 1)],
           ['device:status', status('d1', 2)],
           ['device:status', status('d1', 3)],
+          ['device:status', status('d1', 4)],
         ],
       });
       await roundTrip(socket);
@@ -75,7 +85,6 @@ describe('batches for connections that ask for them', () => {
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 1));
       gw.gateway.broadcaster.publish(characteristicRoom('c1'), 'sample', sample('c1', 7));
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 2));
-      await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS * 2));
       await roundTrip(both, deviceOnly);
 
       expect(atBoth).toEqual<BatchPayload[]>([
@@ -97,27 +106,31 @@ describe('batches for connections that ask for them', () => {
       ]);
     });
 
-    it('keeps sending single events to plain Socket.IO clients in the same room', async () => {
+    it('keeps sending single events, at once, to plain Socket.IO clients in the same room', async () => {
       const batching = await connectBatching();
       const plain = await gw.connect();
       await batching.emitWithAck('subscribe', { rooms: ['device:d1'] });
       await plain.emitWithAck('subscribe', { rooms: ['device:d1'] });
+      await openInterval(batching);
       const plainSingles = collect(plain, 'device:status');
       const plainBatches = collect(plain, 'batch');
       const batched = nextEvent(batching, 'batch');
 
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 1));
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 2));
+      // The plain client has both while the batching one still waits for the interval.
+      await roundTrip(plain);
+      expect(plainSingles).toEqual([status('d1', 1), status('d1', 2)]);
 
       expect((await batched).events).toHaveLength(2);
       await roundTrip(plain);
-      expect(plainSingles).toEqual([status('d1', 1), status('d1', 2)]);
       expect(plainBatches).toEqual([]);
     });
 
     it('never sends a new subscriber an event older than its snapshot', async () => {
       const early = await connectBatching();
       await early.emitWithAck('subscribe', { rooms: ['device:d1'] });
+      await openInterval(early);
       const earlyBatches = collect(early, 'batch');
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 1));
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 2));
@@ -147,19 +160,24 @@ describe('batches for connections that ask for them', () => {
     it('sends what is pending for a room before the snapshot a refresh asks for', async () => {
       const socket = await connectBatching();
       await socket.emitWithAck('subscribe', { rooms: ['device:d1'] });
+      await openInterval(socket);
       const order: string[] = [];
-      socket.onAny((event: string) => order.push(event));
+      socket.onAny((event: string, payload: unknown) => order.push(`${event} ${JSON.stringify(payload)}`));
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 1));
 
       const ack = await socket.emitWithAck('refresh', { room: 'device:d1' });
 
       expect(ack).toEqual({ ok: true, room: 'device:d1', emitted: 1 });
-      expect(order).toEqual(['batch', 'device:status']);
+      expect(order).toEqual([
+        `batch ${JSON.stringify({ events: [['device:status', status('d1', 1)]] })}`,
+        `device:status ${JSON.stringify(status('d1', 1))}`,
+      ]);
     });
 
     it('sends nothing of a room after the connection leaves it', async () => {
       const socket = await connectBatching();
       await socket.emitWithAck('subscribe', { rooms: ['device:d1', 'device:d2'] });
+      await openInterval(socket);
       const batches = collect(socket, 'batch');
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 1));
       gw.gateway.broadcaster.publish(deviceRoom('d2'), 'device:status', status('d2', 1));
@@ -170,12 +188,14 @@ describe('batches for connections that ask for them', () => {
       expect(batches).toEqual<BatchPayload[]>([{ events: [['device:status', status('d2', 1)]] }]);
     });
 
-    it('sends pending batches when the gateway shuts down', async () => {
+    it('sends what is pending before the sockets close when the gateway stops', async () => {
       const socket = await connectBatching();
       await socket.emitWithAck('subscribe', { rooms: ['device:d1'] });
+      await openInterval(socket);
       const received = nextEvent(socket, 'batch');
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 1));
-      gw.gateway.broadcaster.flush();
+
+      await gw.gateway.stop();
 
       expect(await received).toEqual({ events: [['device:status', status('d1', 1)]] });
     });

@@ -10,16 +10,19 @@ interface Queued {
 }
 
 /**
- * Holds the room events due to batching connections for one short interval, then sends
- * each such connection everything due to it as one `batch` event: one frame per
- * connection per interval, however many events and rooms it carries. Connections that
- * share the same pending rooms share one encoding (Socket.IO encodes a broadcast once and
- * writes the same frame to every socket), so a room of thousands costs one encode.
+ * Sends each batching connection everything due to it as one `batch` event: one frame per
+ * connection per flush, however many events and rooms it carries. The first event after a
+ * quiet interval goes out at the end of the current event-loop turn (with whatever else that
+ * turn emits), so a quiet room pays no delay; events that follow within the interval wait
+ * for its end and go together, so a busy room costs one frame per interval. Connections
+ * that share the same pending rooms share one encoding (Socket.IO encodes a broadcast once
+ * and writes the same frame to every socket), so a room of thousands costs one encode.
  */
 export class EventBatcher {
   private pending = new Map<string, Queued[]>();
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private seq = 0;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly io: GatewayServer,
@@ -32,8 +35,8 @@ export class EventBatcher {
     if (list === undefined) this.pending.set(room, [queued]);
     else list.push(queued);
     if (this.timer === null) {
-      this.timer =
-        this.intervalMs > 0 ? setTimeout(() => this.flush(), this.intervalMs) : setImmediate(() => this.flush());
+      const wait = this.lastFlushAt + this.intervalMs - performance.now();
+      this.timer = wait > 0 ? setTimeout(() => this.flush(), wait) : setImmediate(() => this.flush());
     }
   }
 
@@ -58,6 +61,7 @@ export class EventBatcher {
     const pending = this.pending;
     if (pending.size === 0) return;
     this.pending = new Map();
+    this.lastFlushAt = performance.now();
     if (pending.size === 1) {
       for (const [room, list] of pending) this.sendTo(this.batchedMembersOf(room, []), list);
       return;

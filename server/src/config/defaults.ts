@@ -94,8 +94,9 @@ export const DEFAULTS = {
    */
   broadcastMinIntervalMs: 1_000,
   /**
-   * How long room events wait to be sent together to connections that asked for batches
-   * (0: the end of the current event-loop turn).
+   * For connections that asked for batches: room events within this interval after a flush
+   * wait for its end and go out together; the first after a quiet interval goes at the end of
+   * the current event-loop turn (0: every event does).
    * @default 5
    */
   broadcastBatchIntervalMs: 5,
