@@ -13,8 +13,8 @@ interface Queued {
  * Sends each batching connection everything due to it as one `batch` event: one frame per
  * connection per flush, however many events and rooms it carries. The first event after a
  * quiet interval goes out at the end of the current event-loop turn (with whatever else that
- * turn emits), so a quiet room pays no delay; events that follow within the interval wait
- * for its end and go together, so a busy room costs one frame per interval. Connections
+ * turn emits), so a quiet room pays no delay; events that follow within the interval after a
+ * flush wait for its end and go together, so a busy room costs one frame per interval. Connections
  * that share the same pending rooms share one encoding (Socket.IO encodes a broadcast once
  * and writes the same frame to every socket), so a room of thousands costs one encode.
  */
@@ -61,7 +61,13 @@ export class EventBatcher {
     const pending = this.pending;
     if (pending.size === 0) return;
     this.pending = new Map();
+    this.send(pending);
+    // The interval starts when the writes are done: the longer a flush takes (a busy
+    // gateway, many connections), the more the next one carries.
     this.lastFlushAt = performance.now();
+  }
+
+  private send(pending: Map<string, Queued[]>): void {
     if (pending.size === 1) {
       for (const [room, list] of pending) this.sendTo(this.batchedMembersOf(room, []), list);
       return;
