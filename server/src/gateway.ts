@@ -31,7 +31,8 @@ import { IngestPipeline } from './ingest/ingest-pipeline';
 import { compileRoutes } from './ingest/routes';
 import { silentLogger, type Logger } from './logging/logger';
 import { MqttIngest } from './mqtt/mqtt-ingest';
-import { handleConnection } from './realtime/connection-handlers';
+import { createConnectionHandler } from './realtime/connection-handlers';
+import { releaseHandshake } from './realtime/release-handshake';
 import { createSocketServer } from './realtime/socket-server';
 import type { GatewayServer } from './realtime/types';
 
@@ -131,12 +132,20 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   health.register('store', () => ({ ...store.health(), ...alerts.counters(), ...aqi.counters(), ...spc.counters() }));
 
   useSocketAuth(server, verifyToken);
+  const handleConnection = createConnectionHandler({
+    io: server,
+    broadcaster,
+    logger,
+    limits: config.socket,
+    store,
+    alerts,
+    spc,
+  });
   server.on('connection', (socket) => {
     logger.debug('socket connected', { socketId: socket.id, sub: socket.data.user.sub });
-    // The handshake's HTTP request (headers, sockets, parser state) is only needed by the auth
-    // middleware, which has run; releasing it saves several KB per idle connection.
-    (socket.conn as { request: unknown }).request = null;
-    handleConnection(socket, { io: server, broadcaster, logger, limits: config.socket, store, alerts, spc });
+    // Only the auth middleware, which has run, needs the handshake request and the client's auth payload.
+    releaseHandshake(socket);
+    handleConnection(socket);
   });
 
   let stopPruning: (() => void) | null = null;

@@ -16,7 +16,7 @@ import {
   unsubscribeSchema,
   validate,
 } from './inbound-schemas';
-import { respond, type RespondContext } from './respond';
+import { respond } from './respond';
 import { subscribeRooms, unsubscribeRooms, type SubscriptionLimits } from './subscription-handlers';
 import { TokenBucket } from './token-bucket';
 import type { GatewayServer, GatewaySocket } from './types';
@@ -38,65 +38,77 @@ function deviceRoomOf(deviceId: unknown): string {
   return deviceRoom(id);
 }
 
-/** Greets a new connection and wires every client event to its handler. */
-export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): void {
-  const { broadcaster, limits } = deps;
-  const context: RespondContext = {
-    limiter: new TokenBucket(limits.rateLimitPerSecond, limits.rateLimitBurst),
-    logger: deps.logger,
-    socketId: socket.id,
-  };
+/** What a new connection runs: greets it and registers the listener of every client event. */
+export type ConnectionHandler = (socket: GatewaySocket) => void;
 
-  socket.emit('connection_status', {
-    status: 'connected',
-    clientId: socket.id,
-    activeClients: deps.io.engine.clientsCount,
-    serverTime: new Date().toISOString(),
-  });
+/**
+ * Builds the listeners of the client events once per gateway. Socket.IO calls a listener
+ * with `this` bound to its socket (as Node's EventEmitter does), so every connection shares
+ * the same eight functions: an idle connection carries no closures of its own, and its rate
+ * limiter only exists once it has sent an event.
+ */
+export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler {
+  const { broadcaster, limits, logger } = deps;
+  const limiters = new WeakMap<GatewaySocket, TokenBucket>();
 
-  socket.on('subscribe', (request, ack) =>
-    respond(context, 'subscribe', ack, async (): Promise<SubscribeResult> => {
+  /**
+   * A bucket made at the first event is full then, as one made at connection time would be:
+   * the burst caps what an idle bucket refills to.
+   */
+  function limiterOf(socket: GatewaySocket): TokenBucket {
+    let limiter = limiters.get(socket);
+    if (limiter === undefined) {
+      limiter = new TokenBucket(limits.rateLimitPerSecond, limits.rateLimitBurst);
+      limiters.set(socket, limiter);
+    }
+    return limiter;
+  }
+
+  function run<R>(socket: GatewaySocket, event: string, ack: unknown, handler: () => R | Promise<R>): void {
+    respond({ limiter: limiterOf(socket), logger, socketId: socket.id }, event, ack, handler);
+  }
+
+  function onSubscribe(this: GatewaySocket, request: unknown, ack: unknown): void {
+    run(this, 'subscribe', ack, async (): Promise<SubscribeResult> => {
       const { rooms, history } = validate(subscribeSchema, request, 'subscribe request');
-      const result = subscribeRooms(socket, rooms, broadcaster, limits);
+      const result = subscribeRooms(this, rooms, broadcaster, limits);
       if (history === undefined) return result;
       if (deps.store === null) throw new RoomcastError(ErrorCode.UNAVAILABLE, 'this gateway keeps no history');
       return { ...result, history: await roomHistory(deps.store, result.joined, history) };
-    }),
-  );
+    });
+  }
 
-  socket.on('unsubscribe', (request, ack) =>
-    respond(context, 'unsubscribe', ack, () => {
+  function onUnsubscribe(this: GatewaySocket, request: unknown, ack: unknown): void {
+    run(this, 'unsubscribe', ack, () => {
       const { rooms } = validate(unsubscribeSchema, request, 'unsubscribe request');
-      return unsubscribeRooms(socket, rooms, broadcaster);
-    }),
-  );
+      return unsubscribeRooms(this, rooms, broadcaster);
+    });
+  }
 
-  socket.on('subscribe:device', (deviceId, ack) =>
-    respond(context, 'subscribe:device', ack, () =>
-      subscribeRooms(socket, [deviceRoomOf(deviceId)], broadcaster, limits),
-    ),
-  );
+  function onSubscribeDevice(this: GatewaySocket, deviceId: unknown, ack: unknown): void {
+    run(this, 'subscribe:device', ack, () => subscribeRooms(this, [deviceRoomOf(deviceId)], broadcaster, limits));
+  }
 
-  socket.on('unsubscribe:device', (deviceId, ack) =>
-    respond(context, 'unsubscribe:device', ack, () => unsubscribeRooms(socket, [deviceRoomOf(deviceId)], broadcaster)),
-  );
+  function onUnsubscribeDevice(this: GatewaySocket, deviceId: unknown, ack: unknown): void {
+    run(this, 'unsubscribe:device', ack, () => unsubscribeRooms(this, [deviceRoomOf(deviceId)], broadcaster));
+  }
 
-  socket.on('refresh', (request, ack) =>
-    respond(context, 'refresh', ack, () => {
+  function onRefresh(this: GatewaySocket, request: unknown, ack: unknown): void {
+    run(this, 'refresh', ack, () => {
       const { room: name } = validate(refreshSchema, request, 'refresh request');
       const parsed = parseRoom(name);
       if (!parsed.ok) throw new RoomcastError(parsed.code, parsed.message);
-      if (!socket.rooms.has(parsed.room)) {
+      if (!this.rooms.has(parsed.room)) {
         throw new RoomcastError(ErrorCode.NOT_SUBSCRIBED, `subscribe to ${parsed.room} before refreshing it`);
       }
-      return { ok: true as const, room: parsed.room, emitted: broadcaster.replay(socket, parsed.room) };
-    }),
-  );
+      return { ok: true as const, room: parsed.room, emitted: broadcaster.replay(this, parsed.room) };
+    });
+  }
 
-  socket.on('alert:acknowledge', (request, ack) =>
-    respond(context, 'alert:acknowledge', ack, async () => {
+  function onAlertAcknowledge(this: GatewaySocket, request: unknown, ack: unknown): void {
+    run(this, 'alert:acknowledge', ack, async () => {
       const { alertId, reason } = validate(acknowledgeAlertSchema, request, 'acknowledge request');
-      const user = socket.data.user;
+      const user = this.data.user;
       if (!hasRole(user, 'operator')) {
         throw new RoomcastError(
           ErrorCode.FORBIDDEN,
@@ -110,13 +122,13 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
         throw new RoomcastError(ErrorCode.FORBIDDEN, `your token does not allow room ${deviceRoom(existing.deviceId)}`);
       }
       return { ok: true as const, alert: await alerts.acknowledge(alertId, reason, user) };
-    }),
-  );
+    });
+  }
 
-  socket.on('violation:acknowledge', (request, ack) =>
-    respond(context, 'violation:acknowledge', ack, async () => {
+  function onViolationAcknowledge(this: GatewaySocket, request: unknown, ack: unknown): void {
+    run(this, 'violation:acknowledge', ack, async () => {
       const { violationId, reason } = validate(acknowledgeViolationSchema, request, 'acknowledge request');
-      const user = socket.data.user;
+      const user = this.data.user;
       if (!hasRole(user, 'operator')) {
         throw new RoomcastError(
           ErrorCode.FORBIDDEN,
@@ -125,14 +137,31 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
       }
       if (deps.spc === null) throw new RoomcastError(ErrorCode.UNAVAILABLE, 'SPC is not enabled');
       return { ok: true as const, violation: await deps.spc.acknowledge(violationId, reason, user) };
-    }),
-  );
+    });
+  }
 
-  socket.on('ping', (ack) =>
-    respond(context, 'ping', ack, () => {
+  function onPing(this: GatewaySocket, ack: unknown): void {
+    run(this, 'ping', ack, () => {
       const timestamp = new Date().toISOString();
-      socket.emit('pong', { timestamp });
+      this.emit('pong', { timestamp });
       return { ok: true as const, timestamp };
-    }),
-  );
+    });
+  }
+
+  return (socket) => {
+    socket.emit('connection_status', {
+      status: 'connected',
+      clientId: socket.id,
+      activeClients: deps.io.engine.clientsCount,
+      serverTime: new Date().toISOString(),
+    });
+    socket.on('subscribe', onSubscribe);
+    socket.on('unsubscribe', onUnsubscribe);
+    socket.on('subscribe:device', onSubscribeDevice);
+    socket.on('unsubscribe:device', onUnsubscribeDevice);
+    socket.on('refresh', onRefresh);
+    socket.on('alert:acknowledge', onAlertAcknowledge);
+    socket.on('violation:acknowledge', onViolationAcknowledge);
+    socket.on('ping', onPing);
+  };
 }

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { GatewayConfig } from '../config/config';
 import type { OriginPolicy } from '../http/origin-policy';
+import { releaseUpgradeRequests } from './release-handshake';
 import type { GatewayServer } from './types';
 
 /** Socket.IO with the gateway's transport settings and origin policy. */
@@ -10,7 +11,7 @@ export function createSocketServer(
   config: GatewayConfig['socket'],
   originPolicy: OriginPolicy,
 ): GatewayServer {
-  return new Server(httpServer, {
+  const io: GatewayServer = new Server(httpServer, {
     transports: ['websocket', 'polling'],
     perMessageDeflate: false,
     httpCompression: true,
@@ -28,4 +29,6 @@ export function createSocketServer(
       credentials: false,
     },
   });
+  releaseUpgradeRequests(io);
+  return io;
 }

@@ -1,0 +1,141 @@
+import type { IncomingMessage } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { io as connectClient } from 'socket.io-client';
+import type { ClientEventName } from '@roomcast/shared';
+import type { GatewaySocket } from '../../server/src/realtime/types';
+import { mintToken, nextEvent, setup, type ClientSocket, type TestGateway } from '../support/gateway';
+
+/**
+ * What an idle connection keeps once it is authenticated: nothing of its handshake request
+ * and no token, and no per-connection listener functions. Memory is the reason, so the
+ * checks look at the server-side objects, then make sure the connection still works.
+ */
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** True once nothing holds the object any more: a WeakRef empties at a full collection after the current job. */
+async function isCollected(ref: WeakRef<object>): Promise<boolean> {
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    collectGarbage();
+    if (ref.deref() === undefined) return true;
+  }
+  return false;
+}
+
+const CLIENT_EVENTS: ClientEventName[] = [
+  'subscribe',
+  'unsubscribe',
+  'subscribe:device',
+  'unsubscribe:device',
+  'refresh',
+  'ping',
+  'alert:acknowledge',
+  'violation:acknowledge',
+];
+
+describe('an authenticated connection', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await setup();
+  });
+  afterAll(() => gw.cleanup());
+
+  function serverSide(client: ClientSocket): GatewaySocket {
+    const socket = client.id === undefined ? undefined : gw.gateway.io.sockets.sockets.get(client.id);
+    if (socket === undefined) throw new Error('no server-side socket for this client');
+    return socket;
+  }
+
+  /** Subscribes and receives one broadcast: the connection works after its handshake was released. */
+  async function expectWorking(client: ClientSocket, device: string): Promise<void> {
+    const ack = await client.emitWithAck('subscribe', { rooms: [`device:${device}`] });
+    expect(ack).toEqual({ ok: true, joined: [`device:${device}`], rejected: [] });
+    const next = nextEvent(client, 'device:data');
+    gw.gateway.broadcaster.publish(`device:${device}`, 'device:data', {
+      deviceId: device,
+      data: { v: 1 },
+      timestamp: new Date().toISOString(),
+    });
+    expect((await next).data).toEqual({ v: 1 });
+  }
+
+  function connectWith(options: Parameters<typeof connectClient>[1]): Promise<ClientSocket> {
+    const client: ClientSocket = connectClient(gw.url, { reconnection: false, forceNew: true, ...options });
+    return new Promise((resolve, reject) => {
+      client.once('connect', () => resolve(client));
+      client.once('connect_error', reject);
+    });
+  }
+
+  it.each([
+    ['auth.token', (token: string) => ({ transports: ['websocket'], auth: { token } })],
+    [
+      'an Authorization header',
+      (token: string) => ({ transports: ['websocket'], extraHeaders: { Authorization: `Bearer ${token}` } }),
+    ],
+    ['?token=', (token: string) => ({ transports: ['websocket'], query: { token } })],
+    ['long-polling', (token: string) => ({ transports: ['polling'], auth: { token } })],
+  ])('keeps neither the handshake request nor the token it got in %s, and still works', async (_label, options) => {
+    const token = mintToken({ sub: 'footprint' });
+    const client = await connectWith(options(token));
+    const socket = serverSide(client);
+
+    expect(socket.conn.request).toBeNull();
+    expect(socket.handshake).toMatchObject({ headers: {}, query: {}, auth: {}, url: '' });
+    expect(JSON.stringify(socket.handshake)).not.toContain(token);
+    // What the server itself derived stays.
+    expect(socket.handshake.address).toMatch(/127\.0\.0\.1/);
+    expect(socket.handshake.issued).toBeGreaterThan(0);
+    expect(socket.data.user.sub).toBe('footprint');
+
+    await expectWorking(client, `footprint-${client.id ?? ''}`);
+    client.disconnect();
+  });
+
+  it('lets the WebSocket upgrade request be garbage-collected', async () => {
+    let request: WeakRef<IncomingMessage> | null = null;
+    const remember = (engineSocket: { request: IncomingMessage }): void => {
+      request = new WeakRef(engineSocket.request);
+    };
+    gw.gateway.io.engine.once('connection', remember);
+    const client = await connectWith({ transports: ['websocket'], auth: { token: mintToken() } });
+    if (request === null) throw new Error('the engine saw no connection');
+
+    expect(await isCollected(request)).toBe(true);
+    await expectWorking(client, 'footprint-ws');
+    client.disconnect();
+  });
+
+  it('lets a long-polling session’s upgrade request be garbage-collected too', async () => {
+    let request: WeakRef<IncomingMessage> | null = null;
+    const remember = (_headers: unknown, req: IncomingMessage): void => {
+      if (req.headers.upgrade !== undefined) request = new WeakRef(req);
+    };
+    gw.gateway.io.engine.on('headers', remember);
+    const client = await connectWith({ transports: ['polling', 'websocket'], auth: { token: mintToken() } });
+    await new Promise<void>((resolve) => {
+      if (client.io.engine.transport.name === 'websocket') resolve();
+      else client.io.engine.once('upgrade', () => resolve());
+    });
+    gw.gateway.io.engine.off('headers', remember);
+    if (request === null) throw new Error('the session was not upgraded');
+
+    expect(await isCollected(request)).toBe(true);
+    await expectWorking(client, 'footprint-upgraded');
+    client.disconnect();
+  });
+
+  it('shares one listener per client event across connections', async () => {
+    const [first, second] = await Promise.all([gw.connect(), gw.connect()]);
+    const [a, b] = [serverSide(first), serverSide(second)];
+    for (const event of CLIENT_EVENTS) {
+      expect(a.listeners(event)).toHaveLength(1);
+      expect(a.listeners(event)[0]).toBe(b.listeners(event)[0]);
+    }
+    await expectWorking(first, 'footprint-shared-1');
+    await expectWorking(second, 'footprint-shared-2');
+  });
+});
