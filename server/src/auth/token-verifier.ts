@@ -1,3 +1,4 @@
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ErrorCode, RoomcastError, type AuthUser } from '@roomcast/shared';
 import type { AuthConfig } from '../config/config';
@@ -14,12 +15,23 @@ export function describeJwtError(error: unknown): string {
   return 'token rejected';
 }
 
+/**
+ * The key, parsed once. Given a string, jsonwebtoken parses it again for every token (and
+ * for a secret, first tries it as a public key): work every handshake of a reconnect storm pays.
+ */
+function verificationKey(auth: AuthConfig): KeyObject {
+  return auth.algorithm === 'HS256'
+    ? createSecretKey(Buffer.from(auth.verifyKey, 'utf8'))
+    : createPublicKey(auth.verifyKey);
+}
+
 export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
   const options = verifyOptions(auth);
+  const key = verificationKey(auth);
   return (token) => {
     let payload: string | jwt.JwtPayload;
     try {
-      payload = jwt.verify(token, auth.verifyKey, options);
+      payload = jwt.verify(token, key, options);
     } catch (error) {
       throw new RoomcastError(ErrorCode.UNAUTHORIZED, describeJwtError(error));
     }
