@@ -16,6 +16,20 @@ export const SYSTEM_LABELS: Record<SystemName, string> = {
   'raw-ws': 'raw ws',
 };
 
+/** A fixed-rate phase's deliveries, share delivered, latency, server and broker CPU, server RSS. */
+function deliveryCells(phase: PhaseResult): string[] {
+  return [
+    int(phase.deliveriesPerSec),
+    `${Math.round(phase.deliveredRatio * 100)} %`,
+    ms(phase.latency.p50),
+    ms(phase.latency.p95),
+    ms(phase.latency.p99),
+    pct(phase.cpu.server),
+    pct(phase.cpu.broker),
+    int(phase.rssMaxMb.server),
+  ];
+}
+
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
@@ -100,14 +114,7 @@ function fanoutTables(runs: FanoutResult[]): string {
         SYSTEM_LABELS[r.system],
         `${r.connected}`,
         `${phase.requestedRate}`,
-        int(phase.deliveriesPerSec),
-        `${Math.round(phase.deliveredRatio * 100)} %`,
-        ms(phase.latency.p50),
-        ms(phase.latency.p95),
-        ms(phase.latency.p99),
-        pct(phase.cpu.server),
-        pct(phase.cpu.broker),
-        int(phase.rssMaxMb.server),
+        ...deliveryCells(phase),
         pct(phase.machine?.busyPercent),
       ]);
     }
@@ -154,21 +161,7 @@ function dashboardTable(result: DashboardResult): string {
       'Clients CPU %',
       'Machine busy %',
     ],
-    [
-      [
-        int(phase.publishRate),
-        int(phase.deliveriesPerSec),
-        `${Math.round(phase.deliveredRatio * 100)} %`,
-        ms(phase.latency.p50),
-        ms(phase.latency.p95),
-        ms(phase.latency.p99),
-        pct(phase.cpu.server),
-        pct(phase.cpu.broker),
-        int(phase.rssMaxMb.server),
-        pct(phase.cpu.clients),
-        pct(phase.machine?.busyPercent),
-      ],
-    ],
+    [[int(phase.publishRate), ...deliveryCells(phase), pct(phase.cpu.clients), pct(phase.machine?.busyPercent)]],
   )}`;
 }
 

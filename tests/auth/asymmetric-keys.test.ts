@@ -1,10 +1,7 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { setup, type TestGateway } from '../support/gateway';
-
-interface HandshakeError extends Error {
-  data?: { code: string; message: string };
-}
+import { handshakeRejection } from '../support/rejections';
 
 interface PemPair {
   publicKey: string;
@@ -29,15 +26,6 @@ const claims = { sub: 'dashboard-7', role: 'viewer', rooms: ['device:*'] };
 /** Signs the way an identity provider (or an attacker) would, with jsonwebtoken and no gateway code. */
 function sign(key: string, algorithm: jwt.Algorithm): string {
   return jwt.sign(claims, key, { algorithm, expiresIn: 300 });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HandshakeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as HandshakeError;
-  }
-  throw new Error('the handshake was accepted');
 }
 
 async function getMe(gw: TestGateway, token: string): Promise<{ status: number; body: unknown }> {
@@ -79,7 +67,7 @@ describe('a gateway verifying with an RSA public key (RS256)', () => {
     });
 
     it('is refused at the socket handshake with UNAUTHORIZED', async () => {
-      const error = await rejection(gw.connect({ token: forged() }));
+      const error = await handshakeRejection(gw.connect({ token: forged() }));
       expect(error.data?.code).toBe('UNAUTHORIZED');
       expect(error.data?.message).toMatch(/invalid algorithm/);
     });
@@ -93,7 +81,7 @@ describe('a gateway verifying with an RSA public key (RS256)', () => {
 
   it('refuses an RS256 token signed by another RSA key', async () => {
     const other = rsaPair();
-    const error = await rejection(gw.connect({ token: sign(other.privateKey, 'RS256') }));
+    const error = await handshakeRejection(gw.connect({ token: sign(other.privateKey, 'RS256') }));
     expect(error.data?.code).toBe('UNAUTHORIZED');
     expect(error.data?.message).toMatch(/invalid signature/);
   });
@@ -112,13 +100,13 @@ describe('a gateway verifying with an EC P-256 public key (ES256)', () => {
   });
 
   it('refuses an RS256 token with UNAUTHORIZED', async () => {
-    const error = await rejection(gw.connect({ token: sign(rsa.privateKey, 'RS256') }));
+    const error = await handshakeRejection(gw.connect({ token: sign(rsa.privateKey, 'RS256') }));
     expect(error.data?.code).toBe('UNAUTHORIZED');
     expect(error.data?.message).toMatch(/invalid algorithm/);
   });
 
   it('refuses an HS256 token whose secret is its public key PEM text', async () => {
-    const error = await rejection(gw.connect({ token: sign(ec.publicKey, 'HS256') }));
+    const error = await handshakeRejection(gw.connect({ token: sign(ec.publicKey, 'HS256') }));
     expect(error.data?.code).toBe('UNAUTHORIZED');
   });
 });

@@ -9,19 +9,10 @@ import {
 } from '@roomcast/client';
 import { mintToken, setup, type TestGateway } from '../support/gateway';
 import { eventually } from '../support/mqtt';
+import { rejection } from '../support/rejections';
 
 /** Short delays so reconnect tests run fast; the schedule itself is specified in reconnect.test.ts. */
 const FAST = { minDelayMs: 20, maxDelayMs: 100 };
-
-async function rejection(promise: Promise<unknown>): Promise<RoomcastError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RoomcastError) return error;
-    throw error;
-  }
-  throw new Error('the promise resolved');
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,14 +1,8 @@
 import type { MqttClient } from 'mqtt';
-import {
-  createClient,
-  ErrorCode,
-  RoomcastError,
-  type Alert,
-  type RoomcastClient,
-  type ServerPayload,
-} from '@roomcast/client';
+import { createClient, ErrorCode, type Alert, type RoomcastClient, type ServerPayload } from '@roomcast/client';
 import { mintToken, setup, type TestGateway } from '../support/gateway';
 import { connectPublisher, eventually, publish, uniqueId } from '../support/mqtt';
+import { rejection } from '../support/rejections';
 
 const RULES = {
   rules: [
@@ -27,16 +21,6 @@ const adminHeaders = {
   Authorization: `Bearer ${mintToken({ role: 'admin', sub: 'admin-user' })}`,
   'Content-Type': 'application/json',
 };
-
-async function rejection(promise: Promise<unknown>): Promise<RoomcastError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RoomcastError) return error;
-    throw error;
-  }
-  throw new Error('the promise resolved');
-}
 
 describe('client requests', () => {
   let gw: TestGateway;

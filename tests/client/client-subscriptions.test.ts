@@ -11,22 +11,13 @@ import {
 } from '@roomcast/client';
 import { mintToken, setup, type TestGateway } from '../support/gateway';
 import { connectPublisher, eventually, publish, uniqueId } from '../support/mqtt';
+import { rejection } from '../support/rejections';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const now = (): string => new Date().toISOString();
 
 function deviceData(deviceId: string, data: Record<string, number>): ServerPayload<'device:data'> {
   return { deviceId, data, timestamp: now() };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<RoomcastError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RoomcastError) return error;
-    throw error;
-  }
-  throw new Error('the promise resolved');
 }
 
 describe('client subscriptions', () => {

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import {
   ALERT_FIELDS,
   CLIENT_EVENT_FIELDS,
@@ -9,6 +7,7 @@ import {
   SERVER_EVENT_FIELDS,
   SERVER_EVENT_NAMES,
 } from '@roomcast/shared';
+import { isObject, loadYamlDocument, objectAt, sorted, type JsonObject } from '../support/yaml-document';
 
 /**
  * The AsyncAPI document is written by hand; these specifications tie it to the
@@ -17,8 +16,6 @@ import {
  */
 
 const DOC_PATH = path.join(__dirname, '../../docs/asyncapi.yaml');
-
-type JsonObject = Record<string, unknown>;
 
 interface Reference {
   $ref: string;
@@ -50,15 +47,6 @@ interface Schema {
   extensions: JsonObject;
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function objectAt(value: unknown, where: string): JsonObject {
-  if (!isObject(value)) throw new Error(`${where} must be a mapping`);
-  return value;
-}
-
 function referenceAt(value: unknown, where: string): Reference {
   const object = objectAt(value, where);
   if (typeof object.$ref !== 'string') throw new Error(`${where} must be a $ref`);
@@ -78,32 +66,7 @@ function stringsAt(value: unknown, where: string): string[] {
   return value;
 }
 
-const sorted = (values: Iterable<string>): string[] => [...values].sort();
-
-const raw: unknown = parse(readFileSync(DOC_PATH, 'utf8'));
-const root = objectAt(raw, 'the document');
-
-/** Follows a local JSON pointer such as `#/channels/defaultNamespace/messages/device:data`. */
-function resolvePointer(ref: string): unknown {
-  if (!ref.startsWith('#/')) throw new Error(`only local references are expected, got ${ref}`);
-  let node: unknown = root;
-  for (const segment of ref.slice(2).split('/')) {
-    const key = decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (!isObject(node) || !(key in node)) throw new Error(`${ref} does not resolve (no "${key}")`);
-    node = node[key];
-  }
-  return node;
-}
-
-/** The value itself, or what its `$ref` chain points at. */
-function deref(value: unknown): unknown {
-  let node = value;
-  for (let hops = 0; isObject(node) && typeof node.$ref === 'string'; hops += 1) {
-    if (hops > 20) throw new Error('reference cycle');
-    node = resolvePointer(node.$ref);
-  }
-  return node;
-}
+const { root, resolvePointer, deref } = loadYamlDocument(DOC_PATH);
 
 function schemaAt(value: unknown, where: string): Schema {
   const object = objectAt(deref(value), where);

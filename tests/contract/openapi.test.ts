@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import {
   ALERT_FIELDS,
   ErrorCode,
@@ -11,6 +9,7 @@ import {
   type Role,
   type SensorReadingPayload,
 } from '@roomcast/shared';
+import { isObject, loadYamlDocument, objectAt, sorted, type JsonObject } from '../support/yaml-document';
 import { mintToken, setup, type TestGateway } from '../support/gateway';
 
 /**
@@ -26,8 +25,6 @@ const OPEN_ROUTE = 'GET /health';
 
 // ---------------------------------------------------------------------------------------------
 // The document, typed as far as these specifications read it.
-
-type JsonObject = Record<string, unknown>;
 
 interface Parameter {
   name: string;
@@ -55,42 +52,9 @@ interface Operation {
   responses: Record<string, Response>;
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function objectAt(value: unknown, where: string): JsonObject {
-  if (!isObject(value)) throw new Error(`${where} must be a mapping`);
-  return value;
-}
-
-const sorted = (values: Iterable<string>): string[] => [...values].sort();
-
-const root = objectAt(parse(readFileSync(DOC_PATH, 'utf8')), 'the document');
+const { root, resolvePointer, deref } = loadYamlDocument(DOC_PATH);
 const components = objectAt(root.components, 'components');
 const schemas = objectAt(components.schemas, 'components.schemas');
-
-/** Follows a local JSON pointer such as `#/components/schemas/Alert`. */
-function resolvePointer(ref: string): unknown {
-  if (!ref.startsWith('#/')) throw new Error(`only local references are expected, got ${ref}`);
-  let node: unknown = root;
-  for (const segment of ref.slice(2).split('/')) {
-    const key = decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (!isObject(node) || !(key in node)) throw new Error(`${ref} does not resolve (no "${key}")`);
-    node = node[key];
-  }
-  return node;
-}
-
-/** The value itself, or what its `$ref` chain points at. */
-function deref(value: unknown): unknown {
-  let node = value;
-  for (let hops = 0; isObject(node) && typeof node.$ref === 'string'; hops += 1) {
-    if (hops > 20) throw new Error('reference cycle');
-    node = resolvePointer(node.$ref);
-  }
-  return node;
-}
 
 function parameterAt(value: unknown, where: string): Parameter {
   const object = objectAt(deref(value), where);

@@ -1,19 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { io as connectClient } from 'socket.io-client';
 import { mintToken, nextEvent, setup, TEST_SECRET, type TestGateway } from '../support/gateway';
-
-interface HandshakeError extends Error {
-  data?: { code: string; message: string };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HandshakeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as HandshakeError;
-  }
-  throw new Error('the handshake was accepted');
-}
+import { handshakeRejection } from '../support/rejections';
 
 describe('socket handshake', () => {
   let gw: TestGateway;
@@ -78,7 +66,7 @@ describe('socket handshake', () => {
     ['a malformed room pattern', valid({ rooms: ['device:a b'] }), /claims are invalid/],
     ['garbage', 'not-a-jwt', /malformed/],
   ])('rejects %s with connect_error UNAUTHORIZED', async (_label, token, message) => {
-    const error = await rejection(gw.connect({ token }));
+    const error = await handshakeRejection(gw.connect({ token }));
     expect(error.data?.code).toBe('UNAUTHORIZED');
     expect(error.message).toMatch(message);
     expect(error.data?.message).toBe(error.message);
@@ -89,7 +77,7 @@ describe('socket handshake', () => {
       algorithm: 'none',
       expiresIn: 300,
     });
-    const error = await rejection(gw.connect({ token: unsigned }));
+    const error = await handshakeRejection(gw.connect({ token: unsigned }));
     expect(error.data?.code).toBe('UNAUTHORIZED');
   });
 
@@ -101,7 +89,7 @@ describe('socket handshake', () => {
         algorithm: 'HS256',
       },
     );
-    const error = await rejection(gw.connect({ token: forever }));
+    const error = await handshakeRejection(gw.connect({ token: forever }));
     expect(error.data).toEqual({ code: 'UNAUTHORIZED', message: 'token has no exp claim' });
   });
 
@@ -109,7 +97,7 @@ describe('socket handshake', () => {
     const token = mintToken({
       signOptions: { algorithm: 'HS384', issuer: 'https://id.example.com', audience: 'roomcast' },
     });
-    const error = await rejection(gw.connect({ token }));
+    const error = await handshakeRejection(gw.connect({ token }));
     expect(error.data?.code).toBe('UNAUTHORIZED');
   });
 });

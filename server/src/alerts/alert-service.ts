@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { acknowledgedFields } from '../broadcast/ack-update';
 import {
   deviceRoom,
   ErrorCode,
@@ -162,10 +163,7 @@ export class AlertService {
       kind: 'alert',
       id: alert.alertId,
       deviceId: alert.deviceId,
-      acknowledged: true,
-      ackUser: alert.ackUser ?? user.sub,
-      ackReason: alert.ackReason ?? reason,
-      ackAt: alert.ackAt ?? new Date().toISOString(),
+      ...acknowledgedFields(alert, user, reason),
     });
     this.broadcastAlerts(alert.deviceId, alert.state === 'cleared' ? [alert] : []);
     return alert;

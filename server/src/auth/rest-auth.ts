@@ -6,7 +6,7 @@ import type { AuthConfig } from '../config/config';
 import { userFromClaims } from './claims';
 import { requireExpiry, verifyOptions } from './jwt-options';
 import { describeJwtError } from './token-verifier';
-import { hasRole } from './room-access';
+import { requireRole } from './room-access';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -54,8 +54,10 @@ export function createRestAuth(auth: AuthConfig): (role: Role) => RequestHandler
             : describeJwtError(info);
         return next(new RoomcastError(ErrorCode.UNAUTHORIZED, reason));
       }
-      if (!hasRole(user, role)) {
-        return next(new RoomcastError(ErrorCode.FORBIDDEN, `this needs the ${role} role; the token has ${user.role}`));
+      try {
+        requireRole(user, role, 'this');
+      } catch (refusal) {
+        return next(refusal);
       }
       req.authUser = user;
       next();

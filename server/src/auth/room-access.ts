@@ -1,4 +1,4 @@
-import type { AuthUser, Role } from '@roomcast/shared';
+import { ErrorCode, RoomcastError, type AuthUser, type Role } from '@roomcast/shared';
 
 const compiled = new Map<string, RegExp>();
 
@@ -28,4 +28,11 @@ const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 /** Roles are ordered: an admin may do what an operator may, an operator what a viewer may. */
 export function hasRole(user: AuthUser, required: Role): boolean {
   return RANK[user.role] >= RANK[required];
+}
+
+/** Throws FORBIDDEN, naming what was refused, when the user's role is below the one required. */
+export function requireRole(user: AuthUser, required: Role, what: string): void {
+  if (!hasRole(user, required)) {
+    throw new RoomcastError(ErrorCode.FORBIDDEN, `${what} needs the ${required} role; the token has ${user.role}`);
+  }
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../logging/logger';
 import type { SubscribeResult } from '@roomcast/shared';
 import type { AlertService } from '../alerts/alert-service';
 import type { SpcService } from '../spc/spc-service';
-import { canAccessRoom, hasRole } from '../auth/room-access';
+import { canAccessRoom, requireRole } from '../auth/room-access';
 import type { Store } from '../store/store';
 import { roomHistory } from './room-history';
 import {
@@ -109,12 +109,7 @@ export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler
     run(this, 'alert:acknowledge', ack, async () => {
       const { alertId, reason } = validate(acknowledgeAlertSchema, request, 'acknowledge request');
       const user = this.data.user;
-      if (!hasRole(user, 'operator')) {
-        throw new RoomcastError(
-          ErrorCode.FORBIDDEN,
-          `acknowledging needs the operator role; the token has ${user.role}`,
-        );
-      }
+      requireRole(user, 'operator', 'acknowledging');
       if (deps.alerts === null) throw new RoomcastError(ErrorCode.UNAVAILABLE, 'alerts are not enabled');
       const alerts = deps.alerts;
       const existing = await deps.store?.getAlert(alertId);
@@ -129,12 +124,7 @@ export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler
     run(this, 'violation:acknowledge', ack, async () => {
       const { violationId, reason } = validate(acknowledgeViolationSchema, request, 'acknowledge request');
       const user = this.data.user;
-      if (!hasRole(user, 'operator')) {
-        throw new RoomcastError(
-          ErrorCode.FORBIDDEN,
-          `acknowledging needs the operator role; the token has ${user.role}`,
-        );
-      }
+      requireRole(user, 'operator', 'acknowledging');
       if (deps.spc === null) throw new RoomcastError(ErrorCode.UNAVAILABLE, 'SPC is not enabled');
       return { ok: true as const, violation: await deps.spc.acknowledge(violationId, reason, user) };
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { acknowledgedFields } from '../broadcast/ack-update';
 import {
   characteristicRoom,
   ErrorCode,
@@ -302,10 +303,7 @@ export class SpcService {
       kind: 'violation',
       id: violation.violationId,
       characteristicId: violation.characteristicId,
-      acknowledged: true,
-      ackUser: violation.ackUser ?? user.sub,
-      ackReason: violation.ackReason ?? reason,
-      ackAt: violation.ackAt ?? new Date().toISOString(),
+      ...acknowledgedFields(violation, user, reason),
     });
     return violation;
   }
