@@ -55,8 +55,11 @@ describe('batches for connections that ask for them', () => {
       const singles = collect(socket, 'device:status');
 
       const first = nextEvent(socket, 'batch');
+      const publishedAt = performance.now();
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 1));
       expect(await first).toEqual({ events: [['device:status', status('d1', 1)]] });
+      // Not held for the interval: a loopback round trip takes a few milliseconds, not hundreds.
+      expect(performance.now() - publishedAt).toBeLessThan(INTERVAL_MS / 2);
 
       const second = nextEvent(socket, 'batch');
       gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 2));

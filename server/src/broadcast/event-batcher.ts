@@ -20,7 +20,8 @@ interface Queued {
  */
 export class EventBatcher {
   private pending = new Map<string, Queued[]>();
-  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** Cancels the scheduled flush; null when none is scheduled. */
+  private cancelFlush: (() => void) | null = null;
   private seq = 0;
   private lastFlushAt = Number.NEGATIVE_INFINITY;
 
@@ -34,10 +35,7 @@ export class EventBatcher {
     const list = this.pending.get(room);
     if (list === undefined) this.pending.set(room, [queued]);
     else list.push(queued);
-    if (this.timer === null) {
-      const wait = this.lastFlushAt + this.intervalMs - performance.now();
-      this.timer = wait > 0 ? setTimeout(() => this.flush(), wait) : setImmediate(() => this.flush());
-    }
+    if (this.cancelFlush === null) this.scheduleFlush();
   }
 
   /**
@@ -53,11 +51,8 @@ export class EventBatcher {
 
   /** Sends everything pending (each interval, and at shutdown). */
   flush(): void {
-    if (this.timer !== null) {
-      clearTimeout(this.timer as NodeJS.Timeout);
-      clearImmediate(this.timer as NodeJS.Immediate);
-      this.timer = null;
-    }
+    this.cancelFlush?.();
+    this.cancelFlush = null;
     const pending = this.pending;
     if (pending.size === 0) return;
     this.pending = new Map();
@@ -65,6 +60,17 @@ export class EventBatcher {
     // The interval starts when the writes are done: the longer a flush takes (a busy
     // gateway, many connections), the more the next one carries.
     this.lastFlushAt = performance.now();
+  }
+
+  private scheduleFlush(): void {
+    const wait = this.lastFlushAt + this.intervalMs - performance.now();
+    if (wait > 0) {
+      const timer = setTimeout(() => this.flush(), wait);
+      this.cancelFlush = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(() => this.flush());
+      this.cancelFlush = () => clearImmediate(immediate);
+    }
   }
 
   private send(pending: Map<string, Queued[]>): void {
