@@ -49,6 +49,20 @@ describe('inbound events are validated', () => {
     socket.disconnect();
   });
 
+  it.each([['delete-everything'], ['toString'], ['__proto__']])(
+    'answers an event it does not know (%s) BAD_REQUEST',
+    async (event) => {
+      const socket = await gw.connect();
+      expect(await emitRaw(socket, event, { now: true })).toEqual({
+        ok: false,
+        code: 'BAD_REQUEST',
+        message: `unknown event "${event}"`,
+      });
+      expect(socket.connected).toBe(true);
+      socket.disconnect();
+    },
+  );
+
   it('survives events without an ack callback and events it does not know', async () => {
     const socket = await gw.connect();
     const raw = socket as unknown as { emit(event: string, ...args: unknown[]): void };

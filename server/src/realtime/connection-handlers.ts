@@ -1,7 +1,7 @@
 import { deviceRoom, ErrorCode, parseRoom, RoomcastError, isValidId, ID_RULE } from '@roomcast/shared';
 import type { Broadcaster } from '../broadcast/broadcaster';
 import type { Logger } from '../logging/logger';
-import type { SubscribeResult } from '@roomcast/shared';
+import type { ClientEventName, SubscribeResult } from '@roomcast/shared';
 import type { AlertService } from '../alerts/alert-service';
 import type { SpcService } from '../spc/spc-service';
 import { canAccessRoom, requireRole } from '../auth/room-access';
@@ -41,11 +41,15 @@ function deviceRoomOf(deviceId: unknown): string {
 /** What a new connection runs: greets it and registers the listener of every client event. */
 export type ConnectionHandler = (socket: GatewaySocket) => void;
 
+type EventListener = (this: GatewaySocket, ...args: unknown[]) => void;
+
 /**
- * Builds the listeners of the client events once per gateway. Socket.IO calls a listener
- * with `this` bound to its socket (as Node's EventEmitter does), so every connection shares
- * the same eight functions: an idle connection carries no closures of its own, and its rate
- * limiter only exists once it has sent an event.
+ * Builds the listeners of the client events once per gateway. A connection registers one
+ * catch-all listener (`onAny`) that looks the event up in one shared table: an idle
+ * connection carries no closures of its own and no listener table of eight entries (Node
+ * keeps an emitter's listeners in a dictionary that grows with them), and its rate limiter
+ * only exists once it has sent an event. Socket.IO calls the listener with `this` bound to
+ * the socket.
  */
 export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler {
   const { broadcaster, limits, logger } = deps;
@@ -138,6 +142,31 @@ export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler
     });
   }
 
+  const listeners: Readonly<Record<ClientEventName, EventListener>> = {
+    subscribe: onSubscribe,
+    unsubscribe: onUnsubscribe,
+    'subscribe:device': onSubscribeDevice,
+    'unsubscribe:device': onUnsubscribeDevice,
+    refresh: onRefresh,
+    'alert:acknowledge': onAlertAcknowledge,
+    'violation:acknowledge': onViolationAcknowledge,
+    ping: onPing,
+  };
+
+  /** Every client event of every connection: its listener, or an error for an event the gateway does not take. */
+  function onEvent(this: GatewaySocket, event: unknown, ...args: unknown[]): void {
+    const listener =
+      typeof event === 'string' && Object.hasOwn(listeners, event) ? listeners[event as ClientEventName] : null;
+    if (listener !== null) {
+      listener.apply(this, args);
+      return;
+    }
+    const name = String(event);
+    run(this, name, args.at(-1), () => {
+      throw new RoomcastError(ErrorCode.BAD_REQUEST, `unknown event "${name}"`);
+    });
+  }
+
   return (socket) => {
     socket.emit('connection_status', {
       status: 'connected',
@@ -145,13 +174,6 @@ export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler
       activeClients: deps.io.engine.clientsCount,
       serverTime: new Date().toISOString(),
     });
-    socket.on('subscribe', onSubscribe);
-    socket.on('unsubscribe', onUnsubscribe);
-    socket.on('subscribe:device', onSubscribeDevice);
-    socket.on('unsubscribe:device', onUnsubscribeDevice);
-    socket.on('refresh', onRefresh);
-    socket.on('alert:acknowledge', onAlertAcknowledge);
-    socket.on('violation:acknowledge', onViolationAcknowledge);
-    socket.on('ping', onPing);
+    socket.onAny(onEvent);
   };
 }
