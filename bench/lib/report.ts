@@ -115,6 +115,7 @@ function fanoutTables(runs: FanoutResult[]): string {
         `${r.connected}`,
         `${phase.requestedRate}`,
         ...deliveryCells(phase),
+        pct(phase.cpu.clients),
         pct(phase.machine?.busyPercent),
       ]);
     }
@@ -132,6 +133,7 @@ function fanoutTables(runs: FanoutResult[]): string {
       'Server CPU %',
       'Broker CPU %',
       'Server RSS MiB',
+      'Clients CPU %',
       'Machine busy %',
     ],
     rows,
