@@ -41,15 +41,12 @@ function deviceRoomOf(deviceId: unknown): string {
 /** What a new connection runs: greets it and registers the listener of every client event. */
 export type ConnectionHandler = (socket: GatewaySocket) => void;
 
-type EventListener = (this: GatewaySocket, ...args: unknown[]) => void;
-
 /**
- * Builds the listeners of the client events once per gateway. A connection registers one
- * catch-all listener (`onAny`) that looks the event up in one shared table: an idle
- * connection carries no closures of its own and no listener table of eight entries (Node
- * keeps an emitter's listeners in a dictionary that grows with them), and its rate limiter
- * only exists once it has sent an event. Socket.IO calls the listener with `this` bound to
- * the socket.
+ * Builds the listeners of the client events once per gateway. Socket.IO calls a listener
+ * with `this` bound to its socket (as Node's EventEmitter does), so every connection shares
+ * the same eight functions: an idle connection carries no closures of its own, and its rate
+ * limiter only exists once it has sent an event. One listener per event rather than one
+ * catch-all, so middlewares added with `socket.use` still run before them.
  */
 export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler {
   const { broadcaster, limits, logger } = deps;
@@ -142,25 +139,21 @@ export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler
     });
   }
 
-  const listeners: Readonly<Record<ClientEventName, EventListener>> = {
-    subscribe: onSubscribe,
-    unsubscribe: onUnsubscribe,
-    'subscribe:device': onSubscribeDevice,
-    'unsubscribe:device': onUnsubscribeDevice,
-    refresh: onRefresh,
-    'alert:acknowledge': onAlertAcknowledge,
-    'violation:acknowledge': onViolationAcknowledge,
-    ping: onPing,
-  };
+  const listeners: ReadonlyArray<[ClientEventName, (this: GatewaySocket, ...args: never[]) => void]> = [
+    ['subscribe', onSubscribe],
+    ['unsubscribe', onUnsubscribe],
+    ['subscribe:device', onSubscribeDevice],
+    ['unsubscribe:device', onUnsubscribeDevice],
+    ['refresh', onRefresh],
+    ['alert:acknowledge', onAlertAcknowledge],
+    ['violation:acknowledge', onViolationAcknowledge],
+    ['ping', onPing],
+  ];
+  const known: ReadonlySet<string> = new Set(listeners.map(([event]) => event));
 
-  /** Every client event of every connection: its listener, or an error for an event the gateway does not take. */
-  function onEvent(this: GatewaySocket, event: unknown, ...args: unknown[]): void {
-    const listener =
-      typeof event === 'string' && Object.hasOwn(listeners, event) ? listeners[event as ClientEventName] : null;
-    if (listener !== null) {
-      listener.apply(this, args);
-      return;
-    }
+  /** Sees every event first (`onAny`); answers the ones no listener takes, which would otherwise go unanswered. */
+  function refuseUnknownEvent(this: GatewaySocket, event: unknown, ...args: unknown[]): void {
+    if (typeof event === 'string' && known.has(event)) return;
     const name = String(event);
     run(this, name, args.at(-1), () => {
       throw new RoomcastError(ErrorCode.BAD_REQUEST, `unknown event "${name}"`);
@@ -174,6 +167,8 @@ export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler
       activeClients: deps.io.engine.clientsCount,
       serverTime: new Date().toISOString(),
     });
-    socket.onAny(onEvent);
+    // Socket.IO's typed `on` cannot relate an event name from a list to its listener.
+    for (const [event, listener] of listeners) socket.on(event, listener as never);
+    socket.onAny(refuseUnknownEvent);
   };
 }
