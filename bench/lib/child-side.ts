@@ -1,5 +1,8 @@
+import { writeHeapSnapshot } from 'node:v8';
 import { startProfile, stopProfile } from './cpu-profile';
-import type { AnyReply, ProfileStartRequest, ProfileStopRequest } from './protocol';
+import type { AnyReply, HeapSnapshotRequest, ProfileStartRequest, ProfileStopRequest } from './protocol';
+
+type CommonRequest = ProfileStartRequest | ProfileStopRequest | HeapSnapshotRequest;
 
 /** No bench child outlives this, whatever happens to the orchestrator's plan. */
 const MAX_LIFETIME_MS = 45 * 60_000;
@@ -15,16 +18,16 @@ export function childProcessSetup<R extends { type: string }>(handle: (request: 
   }
   process.on('disconnect', () => process.exit());
   setTimeout(() => process.exit(3), MAX_LIFETIME_MS).unref();
-  process.on('message', (message: R | ProfileStartRequest | ProfileStopRequest) => {
+  process.on('message', (message: R | CommonRequest) => {
     Promise.resolve(dispatch(message, handle)).catch((error: unknown) => {
       reply({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
     });
   });
 }
 
-/** Profiling is the same in every node child, so it is answered here rather than in each server. */
+/** Profiles and heap snapshots are the same in every node child, so they are answered here rather than in each server. */
 async function dispatch<R extends { type: string }>(
-  message: R | ProfileStartRequest | ProfileStopRequest,
+  message: R | CommonRequest,
   handle: (request: R) => void | Promise<void>,
 ): Promise<void> {
   if (message.type === 'profile-start') {
@@ -33,6 +36,11 @@ async function dispatch<R extends { type: string }>(
   } else if (message.type === 'profile-stop' && 'file' in message) {
     await stopProfile(message.file);
     reply({ type: 'profile-stop', ok: true });
+  } else if (message.type === 'heap-snapshot' && 'file' in message) {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    writeHeapSnapshot(message.file);
+    reply({ type: 'heap-snapshot', ok: gc !== undefined });
   } else {
     await handle(message as R);
   }

@@ -79,6 +79,17 @@ export interface ProfileStopRequest {
   file: string;
 }
 
+/** Writes a heap snapshot of the child after a full GC (node children started with --expose-gc). */
+export interface HeapSnapshotRequest {
+  type: 'heap-snapshot';
+  file: string;
+}
+
+export interface HeapSnapshotReply {
+  type: 'heap-snapshot';
+  ok: boolean;
+}
+
 export interface ProfileReply {
   type: 'profile-start' | 'profile-stop';
   ok: boolean;
@@ -133,8 +144,16 @@ export interface PublisherConnectRequest {
 }
 
 export type ServerRequest =
-  GcRequest | CountersRequest | CloseRequest | RateMessage | SentRequest | ProfileStartRequest | ProfileStopRequest;
-export type ServerReply = ReadyMessage | FailedMessage | GcReply | CountersReply | SentReply | ProfileReply;
+  | GcRequest
+  | CountersRequest
+  | CloseRequest
+  | RateMessage
+  | SentRequest
+  | ProfileStartRequest
+  | ProfileStopRequest
+  | HeapSnapshotRequest;
+export type ServerReply =
+  ReadyMessage | FailedMessage | GcReply | CountersReply | SentReply | ProfileReply | HeapSnapshotReply;
 export type ClientsRequest = ConnectClientsRequest | SnapshotRequest | CloseRequest;
 export type ClientsReply = ReadyMessage | ConnectClientsReply | SnapshotReply;
 export type PublisherRequest = PublisherConnectRequest | RateMessage | SentRequest | CloseRequest;
