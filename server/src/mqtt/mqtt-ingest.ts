@@ -26,8 +26,9 @@ export interface MqttIngestOptions {
 }
 
 /**
- * The MQTT side of the gateway: the embedded broker when no MQTT_URL is set, and the
- * connection that feeds every message into the ingest pipeline.
+ * The MQTT side of the gateway: the embedded broker when no MQTT_URL is set, its messages
+ * taken in-process; otherwise the connection to MQTT_URL. Either way every message goes
+ * into the ingest pipeline.
  */
 export class MqttIngest {
   private broker: EmbeddedBroker | null = null;
@@ -36,36 +37,43 @@ export class MqttIngest {
 
   constructor(private readonly options: MqttIngestOptions) {}
 
-  /** Starts the embedded broker (if any) and begins connecting; does not wait for the connection. */
+  /**
+   * Starts the embedded broker and takes its messages in-process, or begins connecting to
+   * MQTT_URL; does not wait for that connection.
+   */
   async start(): Promise<void> {
-    const { config, logger } = this.options;
-    let url = config.url;
-    if (url === null) {
+    const { config, logger, pipeline } = this.options;
+    const onMessage = (topic: string, payload: Buffer): void => pipeline.handle(topic, payload);
+    if (config.url === null) {
       const credentials =
         config.username !== null && config.password !== null
           ? { username: config.username, password: config.password }
           : null;
-      this.broker = await startEmbeddedBroker({
+      const broker = await startEmbeddedBroker({
         ...config.embedded,
         credentials,
-        onRefusedPublish: (topic, payload, message) => this.options.pipeline.refuse(topic, payload, message),
+        onRefusedPublish: (topic, payload, message) => pipeline.refuse(topic, payload, message),
       });
-      url = this.broker.url;
+      this.broker = broker;
+      // The broker is in this process: the pipeline subscribes to it directly, not through a client.
+      await Promise.all(this.options.filters.map((filter) => broker.subscribe(filter, onMessage)));
+      this.connected = Promise.resolve();
       logger.info('embedded mqtt broker listening', {
-        url,
+        url: broker.url,
         host: config.embedded.host,
         authenticated: credentials !== null,
       });
+      return;
     }
     this.connection = new BrokerConnection({
-      url,
+      url: config.url,
       clientId: config.clientId,
       username: config.username,
       password: config.password,
       filters: this.options.filters.map((filter) => subscriptionFilter(filter, config.sharedGroup)),
       reconnect: config.reconnect,
       logger,
-      onMessage: (topic, payload) => this.options.pipeline.handle(topic, payload),
+      onMessage,
     });
     this.connected = this.connection.start();
   }
@@ -81,6 +89,18 @@ export class MqttIngest {
   }
 
   health(): ComponentHealth {
+    if (this.broker !== null) {
+      // Subscribed in-process: connected for as long as the broker runs.
+      return {
+        status: 'up',
+        state: 'connected',
+        url: this.broker.url,
+        embedded: true,
+        failedAttempts: 0,
+        lastError: null,
+        ingest: this.options.pipeline.counters(),
+      };
+    }
     const status = this.connection?.status();
     if (status === undefined) return { status: 'down', state: 'not started' };
     return {
@@ -88,7 +108,7 @@ export class MqttIngest {
       state: status.state,
       url: status.url,
       clientId: status.clientId,
-      embedded: this.broker !== null,
+      embedded: false,
       failedAttempts: status.failedAttempts,
       lastError: status.lastError,
       ingest: this.options.pipeline.counters(),
