@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { clientCount } from './lib/args';
 import { BENCH_DIR, request, sleep } from './lib/children';
 import { ClientGroup } from './lib/client-group';
 import { heapByOwner, type HeapSnapshot } from './measure/heap-owners';
@@ -27,16 +28,14 @@ function parseHeapArgs(argv: string[]): HeapArgs {
     const value = argv[i + 1];
     if (flag === '--keep') {
       args.keep = true;
-    } else if (flag === '--clients' && value !== undefined && /^[1-9]\d*$/.test(value)) {
-      args.clients = Number(value);
+    } else if (flag === '--clients') {
+      args.clients = clientCount(value);
       i += 1;
-    } else if (flag === '--system' && value !== undefined && isSystemName(value) && value !== 'mosquitto-ws') {
+    } else if (flag === '--system' && value !== undefined && isSystemName(value)) {
       args.system = value;
       i += 1;
     } else {
-      throw new Error(
-        `unknown or invalid argument ${flag ?? ''}: expected --clients <n>, --system <a Node system>, --keep`,
-      );
+      throw new Error(`unknown or invalid argument ${flag ?? ''}: expected --clients <n>, --system <name>, --keep`);
     }
   }
   return args;

@@ -36,6 +36,13 @@ function list(value: string | undefined, flag: string): string[] {
     .filter((item) => item.length > 0);
 }
 
+/** A `--clients` count: 1 to 20 000 (the open-files limit and the harness's budget bound it). */
+export function clientCount(value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 20_000) throw new Error(`--clients takes 1-20000, not ${value ?? ''}`);
+  return n;
+}
+
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = {
     quick: false,
@@ -76,11 +83,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         i += 1;
         break;
       case '--clients':
-        args.clients = list(value, flag).map((count) => {
-          const n = Number(count);
-          if (!Number.isInteger(n) || n < 1 || n > 20_000) throw new Error(`--clients takes 1-20000, not ${count}`);
-          return n;
-        });
+        args.clients = list(value, flag).map(clientCount);
         i += 1;
         break;
       case '--batch-interval': {

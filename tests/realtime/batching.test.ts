@@ -14,6 +14,11 @@ const status = (deviceId: string, second: number): DeviceStatusPayload => ({
   timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(),
 });
 
+/** One batch of `device:status` events of a device, one per second given. */
+const statusBatch = (deviceId: string, ...seconds: number[]): BatchPayload => ({
+  events: seconds.map((second) => ['device:status', status(deviceId, second)]),
+});
+
 const sample = (characteristicId: string, value: number): SamplePayload => ({
   sampleId: `s-${value}`,
   characteristicId,
@@ -99,14 +104,7 @@ describe('batches for connections that ask for them', () => {
           ],
         },
       ]);
-      expect(atDeviceOnly).toEqual<BatchPayload[]>([
-        {
-          events: [
-            ['device:status', status('d1', 1)],
-            ['device:status', status('d1', 2)],
-          ],
-        },
-      ]);
+      expect(atDeviceOnly).toEqual<BatchPayload[]>([statusBatch('d1', 1, 2)]);
     });
 
     it('keeps sending single events, at once, to plain Socket.IO clients in the same room', async () => {
@@ -150,14 +148,7 @@ describe('batches for connections that ask for them', () => {
 
       expect(lateOrder).toEqual([`device:status ${JSON.stringify(status('d1', 2))}`]);
       // Those already in the room got what was pending, before the join, still as one batch.
-      expect(earlyBatches).toEqual<BatchPayload[]>([
-        {
-          events: [
-            ['device:status', status('d1', 1)],
-            ['device:status', status('d1', 2)],
-          ],
-        },
-      ]);
+      expect(earlyBatches).toEqual<BatchPayload[]>([statusBatch('d1', 1, 2)]);
     });
 
     it('sends what is pending for a room before the snapshot a refresh asks for', async () => {
@@ -221,15 +212,7 @@ describe('batches for connections that ask for them', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       await roundTrip(socket);
 
-      expect(batches).toEqual<BatchPayload[]>([
-        {
-          events: [
-            ['device:status', status('d1', 1)],
-            ['device:status', status('d1', 2)],
-          ],
-        },
-        { events: [['device:status', status('d1', 3)]] },
-      ]);
+      expect(batches).toEqual<BatchPayload[]>([statusBatch('d1', 1, 2), statusBatch('d1', 3)]);
     });
   });
 
