@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { io as connectClient } from 'socket.io-client';
@@ -109,6 +109,26 @@ describe('an authenticated connection', () => {
     client.disconnect();
   });
 
+  it('lets Engine.IO’s stand-in response to the upgrade be garbage-collected, and still sees the client leave', async () => {
+    let standIn: WeakRef<object> | null = null;
+    let watching = true;
+    // Runs after the gateway's own middleware, on every upgrade of this suite's gateway.
+    gw.gateway.io.engine.use((_req: IncomingMessage, res: object, next: () => void) => {
+      if (watching && !(res instanceof ServerResponse)) standIn = new WeakRef(res);
+      next();
+    });
+    const client = await connectWith({ transports: ['websocket'], auth: { token: mintToken() } });
+    watching = false;
+    if (standIn === null) throw new Error('no WebSocket upgrade went through the middlewares');
+
+    expect(await isCollected(standIn)).toBe(true);
+    await expectWorking(client, 'footprint-stand-in');
+    const socket = serverSide(client);
+    const left = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    client.disconnect();
+    expect(await left).toBe('client namespace disconnect');
+  });
+
   it('lets a long-polling session’s upgrade request be garbage-collected too', async () => {
     let request: WeakRef<IncomingMessage> | null = null;
     const remember = (_headers: unknown, req: IncomingMessage): void => {
@@ -128,17 +148,25 @@ describe('an authenticated connection', () => {
     client.disconnect();
   });
 
-  it('shares one listener per client event across connections', async () => {
+  it('holds no listener of its own until it sends an event, then the one listener every connection shares', async () => {
     const [first, second] = await Promise.all([gw.connect(), gw.connect()]);
     const [a, b] = [serverSide(first), serverSide(second)];
-    for (const event of CLIENT_EVENTS) {
-      expect(a.listeners(event)).toHaveLength(1);
-      expect(a.listeners(event)[0]).toBe(b.listeners(event)[0]);
-    }
-    // The catch-all that answers unknown events is shared too.
+    for (const event of CLIENT_EVENTS) expect(a.listeners(event)).toHaveLength(0);
+    // The one catch-all that gives a connection its listeners and answers unknown events is shared.
     expect(a.listenersAny()).toHaveLength(1);
     expect(a.listenersAny()[0]).toBe(b.listenersAny()[0]);
+
     await expectWorking(first, 'footprint-shared-1');
     await expectWorking(second, 'footprint-shared-2');
+    await first.emitWithAck('subscribe', { rooms: ['device:footprint-shared-3'] });
+    expect(a.listeners('subscribe')).toHaveLength(1);
+    expect(a.listeners('subscribe')[0]).toBe(b.listeners('subscribe')[0]);
+    for (const event of CLIENT_EVENTS.filter((name) => name !== 'subscribe')) {
+      expect(a.listeners(event)).toHaveLength(0);
+    }
+    // Every event works the first time it is sent, not only from the second time on.
+    const pong = await second.emitWithAck('ping');
+    expect(pong).toMatchObject({ ok: true });
+    expect(b.listeners('ping')).toHaveLength(1);
   });
 });

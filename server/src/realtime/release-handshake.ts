@@ -1,4 +1,5 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { GatewayServer, GatewaySocket } from './types';
 
 type Handshake = GatewaySocket['handshake'];
@@ -17,7 +18,11 @@ type Handshake = GatewaySocket['handshake'];
  */
 interface UpgradeResponse {
   req: IncomingMessage | null;
+  socket: Duplex;
 }
+
+/** A listener added with `once`: Node's wrapper, which names the function it wraps. */
+type OnceWrapper = ((...args: unknown[]) => void) & { listener?: unknown };
 
 /** Upgrades between the middleware stage and their response headers; weak, so a failed upgrade leaves nothing. */
 const pendingUpgrades = new WeakMap<IncomingMessage, UpgradeResponse>();
@@ -28,8 +33,24 @@ function rememberUpgradeResponse(
   next: () => void,
 ): void {
   // A long-polling request gets a real ServerResponse, which lets the request go when it ends.
-  if (!(response instanceof ServerResponse)) pendingUpgrades.set(request, response);
+  if (!(response instanceof ServerResponse)) {
+    pendingUpgrades.set(request, response);
+    stopCloseForwarding(response);
+  }
   next();
+}
+
+/**
+ * The stand-in re-emits its TCP socket's 'close' for HTTP middlewares that wait for the end
+ * of a response (the gateway has none), through a `once` listener it adds on the socket just
+ * before the middlewares run, this one first: the socket's last 'close' listener. That
+ * listener is what keeps the stand-in for the connection's whole life, about 450 bytes.
+ */
+function stopCloseForwarding(response: UpgradeResponse): void {
+  const forwarder = response.socket.rawListeners('close').at(-1) as OnceWrapper | undefined;
+  if (forwarder !== undefined && typeof forwarder.listener === 'function') {
+    response.socket.removeListener('close', forwarder);
+  }
 }
 
 function releaseUpgradeRequest(_headers: unknown, request: IncomingMessage): void {
@@ -41,12 +62,14 @@ function releaseUpgradeRequest(_headers: unknown, request: IncomingMessage): voi
 }
 
 /**
- * Lets every WebSocket upgrade request go once the upgrade is answered: a new connection's,
- * and a long-polling session's upgrade to WebSocket, which never reaches 'connection' again.
+ * Lets every WebSocket upgrade request, and Engine.IO's stand-in response to it, go once the
+ * upgrade is answered: a new connection's, and a long-polling session's upgrade to WebSocket,
+ * which never reaches 'connection' again.
  * A new connection's request also sits on `socket.conn.request` for the auth middleware,
  * until `releaseHandshake`.
  */
 export function releaseUpgradeRequests(io: GatewayServer): void {
+  // Before any other middleware, so the stand-in's 'close' listener is still the socket's last.
   io.engine.use(rememberUpgradeResponse);
   // Emitted once a response's headers are final: for an upgrade, just before the 101 goes out.
   io.engine.on('headers', releaseUpgradeRequest);
