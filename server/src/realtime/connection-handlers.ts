@@ -38,7 +38,10 @@ function deviceRoomOf(deviceId: unknown): string {
   return deviceRoom(id);
 }
 
-/** What a new connection runs: greets it and registers the listener of every client event. */
+/** A client event's listener; Socket.IO calls it with `this` bound to the socket. */
+type ClientListener = (this: GatewaySocket, ...args: never[]) => void;
+
+/** What a new connection runs: greets it and registers the catch-all that gives it its event listeners. */
 export type ConnectionHandler = (socket: GatewaySocket) => void;
 
 /**
@@ -46,10 +49,10 @@ export type ConnectionHandler = (socket: GatewaySocket) => void;
  * with `this` bound to its socket (as Node's EventEmitter does), so every connection shares
  * the same eight functions: an idle connection carries no closures of its own, and its rate
  * limiter only exists once it has sent an event. One listener per event rather than one
- * catch-all, so middlewares added with `socket.use` still run before them.
+ * catch-all that handles them, so middlewares added with `socket.use` still run before them.
  *
- * A connection is given an event's listener when it first sends that event, by the one
- * catch-all (`onAny`, which Socket.IO runs before the middlewares and the listeners). A
+ * A connection is given an event's listener when it first sends that event, by a catch-all
+ * (`onAny`, which Socket.IO runs before the middlewares and the listeners). A
  * dashboard sends one or two kinds of event, and each listener a socket holds is an entry in
  * its emitter's table, which V8 keeps as a hash table sized for the most entries it ever had:
  * about 280 bytes per connection less than registering all eight up front.
@@ -145,7 +148,7 @@ export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler
     });
   }
 
-  const listeners: ReadonlyArray<[ClientEventName, (this: GatewaySocket, ...args: never[]) => void]> = [
+  const listenerOf: ReadonlyMap<string, ClientListener> = new Map<ClientEventName, ClientListener>([
     ['subscribe', onSubscribe],
     ['unsubscribe', onUnsubscribe],
     ['subscribe:device', onSubscribeDevice],
@@ -154,8 +157,7 @@ export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler
     ['alert:acknowledge', onAlertAcknowledge],
     ['violation:acknowledge', onViolationAcknowledge],
     ['ping', onPing],
-  ];
-  const listenerOf: ReadonlyMap<string, (this: GatewaySocket, ...args: never[]) => void> = new Map(listeners);
+  ]);
 
   /**
    * Sees every event first (`onAny`): gives the socket the event's listener the first time
@@ -165,8 +167,8 @@ export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler
     const listener = typeof event === 'string' ? listenerOf.get(event) : undefined;
     if (listener !== undefined) {
       // Socket.IO's typed `on` cannot relate an event name from a list to its listener.
-      if (!this.listeners(event as ClientEventName).includes(listener as never))
-        this.on(event as ClientEventName, listener as never);
+      const name = event as ClientEventName;
+      if (!this.listeners(name).includes(listener as never)) this.on(name, listener as never);
       return;
     }
     const name = String(event);

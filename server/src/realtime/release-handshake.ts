@@ -17,48 +17,32 @@ type Handshake = GatewaySocket['handshake'];
  * stays reachable from a 'close' listener on the TCP socket for the connection's whole life.
  */
 interface UpgradeResponse {
-  req: IncomingMessage | null;
   socket: Duplex;
 }
 
 /** A listener added with `once`: Node's wrapper, which names the function it wraps. */
 type OnceWrapper = ((...args: unknown[]) => void) & { listener?: unknown };
 
-/** Upgrades between the middleware stage and their response headers; weak, so a failed upgrade leaves nothing. */
-const pendingUpgrades = new WeakMap<IncomingMessage, UpgradeResponse>();
-
-function rememberUpgradeResponse(
-  request: IncomingMessage,
+/**
+ * The stand-in re-emits its TCP socket's 'close' for HTTP middlewares that wait for the end
+ * of a response (the gateway has none), through a `once` listener it adds on the socket just
+ * before the middlewares run, this one first: the socket's last 'close' listener. That
+ * listener is all that keeps the stand-in, and the upgrade request it holds, once the
+ * upgrade is answered.
+ */
+function stopCloseForwarding(
+  _request: IncomingMessage,
   response: ServerResponse | UpgradeResponse,
   next: () => void,
 ): void {
   // A long-polling request gets a real ServerResponse, which lets the request go when it ends.
   if (!(response instanceof ServerResponse)) {
-    pendingUpgrades.set(request, response);
-    stopCloseForwarding(response);
+    const forwarder = response.socket.rawListeners('close').at(-1) as OnceWrapper | undefined;
+    if (forwarder !== undefined && typeof forwarder.listener === 'function') {
+      response.socket.removeListener('close', forwarder);
+    }
   }
   next();
-}
-
-/**
- * The stand-in re-emits its TCP socket's 'close' for HTTP middlewares that wait for the end
- * of a response (the gateway has none), through a `once` listener it adds on the socket just
- * before the middlewares run, this one first: the socket's last 'close' listener. That
- * listener is what keeps the stand-in for the connection's whole life, about 450 bytes.
- */
-function stopCloseForwarding(response: UpgradeResponse): void {
-  const forwarder = response.socket.rawListeners('close').at(-1) as OnceWrapper | undefined;
-  if (forwarder !== undefined && typeof forwarder.listener === 'function') {
-    response.socket.removeListener('close', forwarder);
-  }
-}
-
-function releaseUpgradeRequest(_headers: unknown, request: IncomingMessage): void {
-  const response = pendingUpgrades.get(request);
-  if (response === undefined) return;
-  pendingUpgrades.delete(request);
-  // Engine.IO reads the stand-in's request only for middlewares' headers, which are final now.
-  if (response.req === request) response.req = null;
 }
 
 /**
@@ -70,9 +54,7 @@ function releaseUpgradeRequest(_headers: unknown, request: IncomingMessage): voi
  */
 export function releaseUpgradeRequests(io: GatewayServer): void {
   // Before any other middleware, so the stand-in's 'close' listener is still the socket's last.
-  io.engine.use(rememberUpgradeResponse);
-  // Emitted once a response's headers are final: for an upgrade, just before the 101 goes out.
-  io.engine.on('headers', releaseUpgradeRequest);
+  io.engine.use(stopCloseForwarding);
 }
 
 /** Shared by every released handshake: frozen, so no connection can write into another's. */
