@@ -25,3 +25,13 @@ export async function handshakeRejection(promise: Promise<unknown>): Promise<Han
   }
   throw new Error('the handshake was accepted');
 }
+
+/** Whatever a promise rejects with (a driver's own error, say); fails the test if it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the promise resolved');
+}
