@@ -103,7 +103,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     occupied: (room) => (server.sockets.adapter.rooms.get(room)?.size ?? 0) > 0,
     refreshIntervalMs: config.aqi.refreshIntervalMs,
   });
-  const spc = new SpcService({ store, broadcaster, logger, baselineSamples: config.spc.baselineSamples });
+  const spc = new SpcService({
+    store,
+    broadcaster,
+    logger,
+    baselineSamples: config.spc.baselineSamples,
+    maxPending: config.store.maxPending,
+  });
   const sink = new IngestRouter({ broadcaster, store, alerts, spc, aqi });
   for (const mount of [
     mountMeRoute(requireRole),
@@ -156,7 +162,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       stopPruning?.();
       aqi.stop();
       await mqtt.stop();
-      await Promise.all([alerts.drain(), aqi.drain(), spc.drain()]);
+      await Promise.all([alerts.drain(), aqi.drain(), spc.stop()]);
       broadcaster.flush();
       await new Promise<void>((resolve) => {
         void server.close(() => resolve());

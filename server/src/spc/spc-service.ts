@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { acknowledgedFields } from '../broadcast/ack-update';
 import {
   characteristicRoom,
   ErrorCode,
   RoomcastError,
+  backoffDelay,
   type AuthUser,
   type SamplePayload,
   type ViolationRecord,
@@ -14,6 +16,7 @@ import type { SpcSampleInput } from '../ingest/normalisers/types';
 import type { Logger } from '../logging/logger';
 import type { StoredSample } from '../store/engine-records';
 import type { Store } from '../store/store';
+import { isTransientStoreError } from '../store/transient-error';
 import {
   autoCharacteristic,
   parseCharacteristic,
@@ -61,6 +64,19 @@ export interface SpcServiceOptions {
   logger: Logger;
   /** Baseline length of characteristics created for samples of an unknown id. */
   baselineSamples: number;
+  /**
+   * Samples held, in order, while the store cannot take them; beyond it a new sample is
+   * dropped and counted. @default 100 000
+   */
+  maxPending?: number;
+  /** Bounds of the jittered backoff between attempts to store a waiting sample, ms. @default 200–10 000 */
+  retry?: { minMs: number; maxMs: number };
+}
+
+/** What stays the same across the attempts to chart one sample, so a retry writes what the first attempt would have. */
+interface SampleIds {
+  sample: string;
+  violations: string[];
 }
 
 function engineConfig(definition: StoredDefinition): CharacteristicConfig {
@@ -82,14 +98,31 @@ function engineConfig(definition: StoredDefinition): CharacteristicConfig {
  * `violation` into `characteristic:{id}`. Samples of one characteristic are handled in order.
  * A sample for an unknown characteristic creates one with limits from a baseline (documented
  * choice: a new production line starts charting without configuration first).
+ *
+ * While the store is unavailable a sample waits, and the samples behind it wait in order, with
+ * backoff, until the store takes it: a chart is not charted past a sample it could not keep.
+ * At most `maxPending` samples wait; stopping gives up on those still waiting.
  */
 export class SpcService {
   private readonly characteristics = new Map<string, Characteristic>();
   private readonly chains = new Map<string, Promise<void>>();
   private rejected = 0;
   private duplicates = 0;
+  private dropped = 0;
+  /** Samples accepted and not yet charted or given up. */
+  private pending = 0;
+  /** The store refused the latest attempt as unavailable; samples wait until one succeeds. */
+  private waiting = false;
+  private droppedSinceWaiting = false;
+  private stopping = false;
+  private readonly stopWaiting = new AbortController();
+  private readonly maxPending: number;
+  private readonly retry: { minMs: number; maxMs: number };
 
-  constructor(private readonly options: SpcServiceOptions) {}
+  constructor(private readonly options: SpcServiceOptions) {
+    this.maxPending = options.maxPending ?? 100_000;
+    this.retry = options.retry ?? { minMs: 200, maxMs: 10_000 };
+  }
 
   /** Loads the characteristics and their recent samples, and creates the seed file's that do not exist yet. */
   async restore(seed: readonly CharacteristicSeed[]): Promise<void> {
@@ -132,7 +165,21 @@ export class SpcService {
   }
 
   accept(input: SpcSampleInput): Promise<void> {
-    return this.enqueue(input.characteristicId, () => this.process(input));
+    if (this.pending >= this.maxPending) {
+      this.dropped += 1;
+      if (!this.droppedSinceWaiting) {
+        this.droppedSinceWaiting = true;
+        this.options.logger.warn('SPC samples dropped: too many wait for the store', {
+          characteristicId: input.characteristicId,
+          pending: this.pending,
+        });
+      }
+      return Promise.resolve();
+    }
+    this.pending += 1;
+    return this.enqueue(input.characteristicId, () => this.process(input)).finally(() => {
+      this.pending -= 1;
+    });
   }
 
   private enqueue<T>(id: string, work: () => Promise<T>): Promise<T> {
@@ -150,81 +197,129 @@ export class SpcService {
   }
 
   private async process(input: SpcSampleInput): Promise<void> {
-    const { store, broadcaster, logger } = this.options;
-    try {
-      if (input.sampleId !== null && (await store.sampleExists(input.sampleId))) {
+    const ids: SampleIds = { sample: input.sampleId ?? randomUUID(), violations: [] };
+    for (let attempt = 0; ; attempt += 1) {
+      if (this.stopping && this.waiting) {
+        this.giveUp(input, 'the gateway stopped while the store was unavailable');
+        return;
+      }
+      try {
+        await this.chart(input, ids, attempt > 0);
+        this.noteStored();
+        return;
+      } catch (error) {
+        if (!isTransientStoreError(error)) {
+          this.giveUp(input, error);
+          return;
+        }
+        this.noteWaiting(input, error);
+        const { minMs, maxMs } = this.retry;
+        const delay = minMs + backoffDelay(attempt, { baseMs: Math.max(1, minMs), maxMs: Math.max(0, maxMs - minMs) });
+        await sleep(delay, undefined, { signal: this.stopWaiting.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * Classifies, stores and broadcasts one sample. `retried`: an earlier attempt failed, and
+   * may have committed before its answer was lost; a sample found stored then is that one.
+   */
+  private async chart(input: SpcSampleInput, ids: SampleIds, retried: boolean): Promise<void> {
+    const { store, broadcaster } = this.options;
+    let committed = false;
+    if (input.sampleId !== null || retried) {
+      const exists = await store.sampleExists(ids.sample);
+      if (exists && !retried) {
         // QoS 1 delivers at least once: a redelivered sample is not charted twice.
         this.duplicates += 1;
         return;
       }
-      const characteristic =
-        this.characteristics.get(input.characteristicId) ??
-        (await this.define(
-          input.characteristicId,
-          autoCharacteristic(input.characteristicId, input.values.length, this.options.baselineSamples),
-        ));
-      const result = addSample(characteristic.state, input.values);
-      const sampleId = input.sampleId ?? randomUUID();
-      const inControl = result.classification?.inControl ?? true;
-      const sample: StoredSample = {
-        sampleId,
-        characteristicId: characteristic.id,
-        timestamp: input.timestamp,
-        value: result.plotted,
-        range: result.range,
-        subgroup: input.values.length > 1 ? [...input.values] : null,
-        zone: result.classification?.zone ?? null,
-        inControl,
-      };
-      const violations: ViolationRecord[] = result.violations.map((violation) => ({
-        violationId: randomUUID(),
-        characteristicId: characteristic.id,
-        sampleId,
+      committed = exists;
+    }
+    const characteristic =
+      this.characteristics.get(input.characteristicId) ??
+      (await this.define(
+        input.characteristicId,
+        autoCharacteristic(input.characteristicId, input.values.length, this.options.baselineSamples),
+      ));
+    const result = addSample(characteristic.state, input.values);
+    const inControl = result.classification?.inControl ?? true;
+    const sample: StoredSample = {
+      sampleId: ids.sample,
+      characteristicId: characteristic.id,
+      timestamp: input.timestamp,
+      value: result.plotted,
+      range: result.range,
+      subgroup: input.values.length > 1 ? [...input.values] : null,
+      zone: result.classification?.zone ?? null,
+      inControl,
+    };
+    const violations: ViolationRecord[] = result.violations.map((violation, index) => ({
+      violationId: (ids.violations[index] ??= randomUUID()),
+      characteristicId: characteristic.id,
+      sampleId: ids.sample,
+      ruleId: violation.ruleId,
+      ruleName: violation.ruleName,
+      severity: violation.severity,
+      timestamp: input.timestamp,
+      acknowledged: false,
+      ackUser: null,
+      ackReason: null,
+      ackAt: null,
+    }));
+    let definition = characteristic.definition;
+    if (result.phase === 'baseline') {
+      // Keep the baseline with the definition: the limits it set must not change across restarts.
+      const { baselineValues = [], ...rest } = definition;
+      definition =
+        result.limits === null
+          ? { ...rest, baselineValues: [...baselineValues, [...input.values]] }
+          : { ...rest, computedLimits: result.limits };
+      if (!committed) await store.saveCharacteristic(characteristic.id, definition, new Date().toISOString());
+    }
+    if (!committed) await store.saveSample(sample, violations);
+    // Only now, so an attempt that failed above leaves the characteristic as it was for the next.
+    characteristic.definition = definition;
+    characteristic.state = result.state;
+
+    const room = characteristicRoom(characteristic.id);
+    const payload: SamplePayload = {
+      sampleId: ids.sample,
+      characteristicId: characteristic.id,
+      timestamp: input.timestamp,
+      value: result.plotted,
+      zone: sample.zone,
+      inControl,
+    };
+    broadcaster.publish(room, 'sample', payload);
+    for (const violation of violations) {
+      broadcaster.publish(room, 'violation', {
+        violationId: violation.violationId,
+        characteristicId: violation.characteristicId,
+        sampleId: violation.sampleId,
         ruleId: violation.ruleId,
         ruleName: violation.ruleName,
         severity: violation.severity,
-        timestamp: input.timestamp,
-        acknowledged: false,
-        ackUser: null,
-        ackReason: null,
-        ackAt: null,
-      }));
-      if (result.phase === 'baseline') {
-        // Keep the baseline with the definition: the limits it sets must not change across restarts.
-        const { baselineValues = [], ...rest } = characteristic.definition;
-        characteristic.definition =
-          result.limits === null
-            ? { ...rest, baselineValues: [...baselineValues, [...input.values]] }
-            : { ...rest, computedLimits: result.limits };
-        await store.saveCharacteristic(characteristic.id, characteristic.definition, new Date().toISOString());
-      }
-      await store.saveSample(sample, violations);
-      characteristic.state = result.state;
-
-      const room = characteristicRoom(characteristic.id);
-      const payload: SamplePayload = {
-        sampleId,
-        characteristicId: characteristic.id,
-        timestamp: input.timestamp,
-        value: result.plotted,
-        zone: sample.zone,
-        inControl,
-      };
-      broadcaster.publish(room, 'sample', payload);
-      for (const violation of violations) {
-        broadcaster.publish(room, 'violation', {
-          violationId: violation.violationId,
-          characteristicId: violation.characteristicId,
-          sampleId: violation.sampleId,
-          ruleId: violation.ruleId,
-          ruleName: violation.ruleName,
-          severity: violation.severity,
-        });
-      }
-    } catch (error) {
-      this.rejected += 1;
-      logger.warn('SPC sample not charted', { characteristicId: input.characteristicId, error });
+      });
     }
+  }
+
+  private giveUp(input: SpcSampleInput, error: unknown): void {
+    this.rejected += 1;
+    this.options.logger.warn('SPC sample not charted', { characteristicId: input.characteristicId, error });
+  }
+
+  private noteWaiting(input: SpcSampleInput, error: unknown): void {
+    if (this.waiting) return;
+    this.waiting = true;
+    this.options.logger.warn('SPC samples wait for the store', { characteristicId: input.characteristicId, error });
+  }
+
+  private noteStored(): void {
+    if (!this.waiting) return;
+    this.waiting = false;
+    this.droppedSinceWaiting = false;
+    this.options.logger.info('SPC samples are stored again', { stillPending: this.pending - 1 });
   }
 
   // REST and socket operations.
@@ -308,12 +403,25 @@ export class SpcService {
     return violation;
   }
 
+  /** Resolves once every accepted sample is charted or given up. */
   async drain(): Promise<void> {
     await Promise.all([...this.chains.values()]);
   }
 
+  /** At shutdown: gives up on the samples waiting for the store (each counted as rejected), then drains. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.stopWaiting.abort();
+    await this.drain();
+  }
+
   counters(): Record<string, number> {
-    return { rejectedSamples: this.rejected, duplicateSamples: this.duplicates };
+    return {
+      rejectedSamples: this.rejected,
+      duplicateSamples: this.duplicates,
+      pendingSamples: this.pending,
+      droppedSamples: this.dropped,
+    };
   }
 
   private parse(input: unknown): CharacteristicDefinition {
