@@ -216,6 +216,47 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
     });
   });
 
+  it('fills each page of GET /alerts for a token limited by device patterns, matching them exactly', async () => {
+    const prefix = uniqueId('boiler');
+    const mine = [`${prefix}-a_b-1`, `${prefix}-a_b-2`];
+    // Matched only if `_` were a wildcard, as it is in SQL's LIKE.
+    const lookalike = `${prefix}-axb-1`;
+    const newer = [lookalike, uniqueId('boiler'), uniqueId('boiler')];
+    const raised = async (ids: string[]): Promise<void> => {
+      await eventually(async () => {
+        const all = (await (
+          await fetch(`${gw.url}/alerts?status=active&limit=1000`, { headers: bearer('viewer') })
+        ).json()) as { items: Alert[] };
+        return ids.every((id) => all.items.some((alert) => alert.deviceId === id));
+      });
+    };
+    for (const id of mine) await send(id, 95);
+    await raised(mine);
+    // Raised after them: the newest alerts overall are none of this token's.
+    for (const id of newer) await send(id, 95);
+    await raised(newer);
+
+    const token = bearer('viewer', [`device:${prefix}-a_b*`, 'sensor:*']);
+    const page = async (cursor?: string) =>
+      (await (
+        await fetch(`${gw.url}/alerts?status=active&limit=1${cursor === undefined ? '' : `&cursor=${cursor}`}`, {
+          headers: token,
+        })
+      ).json()) as { items: Alert[]; nextCursor: string | null };
+    const first = await page();
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await page(first.nextCursor ?? undefined);
+    expect(second.items).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    expect([first.items[0]?.deviceId, second.items[0]?.deviceId].sort()).toEqual([...mine].sort());
+
+    const none = (await (
+      await fetch(`${gw.url}/alerts?status=all`, { headers: bearer('viewer', ['sensor:*']) })
+    ).json()) as { items: Alert[]; nextCursor: string | null };
+    expect(none).toEqual({ items: [], nextCursor: null });
+  });
+
   it('lists alerts with filters and pagination, only within the token rooms', async () => {
     const ids = [uniqueId('boiler'), uniqueId('boiler')];
     for (const id of ids) await send(id, 95);

@@ -23,6 +23,18 @@ export function canAccessRoom(user: AuthUser, room: string): boolean {
   return user.rooms.some((pattern) => patternToRegExp(pattern).test(room));
 }
 
+/**
+ * The device ids a user's room patterns allow, as patterns over the id (`*` for any run of
+ * characters); `null` when every device is allowed. A store filters with these, so a page of
+ * a listing holds only rows the user may see.
+ */
+export function devicePatternsOf(user: AuthUser): string[] | null {
+  if (user.rooms === null || user.rooms.includes('*')) return null;
+  return user.rooms
+    .filter((pattern) => pattern.startsWith('device:'))
+    .map((pattern) => pattern.slice('device:'.length));
+}
+
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
 /** Roles are ordered: an admin may do what an operator may, an operator what a viewer may. */

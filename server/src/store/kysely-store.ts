@@ -4,6 +4,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { ComponentHealth } from '../health/health-registry';
 import type { Logger } from '../logging/logger';
 import * as engine from './engine-queries';
+import { idMatchesAny } from './id-pattern';
 import type {
   AcknowledgeViolationResult,
   AqiHistoryQuery,
@@ -400,6 +401,9 @@ export class KyselyStore implements Store {
     return this.read('read alerts', async () => {
       let select = this.db.selectFrom('alerts').selectAll();
       if (query.deviceId !== undefined) select = select.where('device_id', '=', query.deviceId);
+      if (query.devicePatterns !== undefined) {
+        select = select.where(idMatchesAny(this.backend, 'device_id', query.devicePatterns));
+      }
       if (query.status !== 'all') select = select.where('state', '=', query.status);
       if (query.acknowledged !== undefined) select = select.where('acknowledged', '=', query.acknowledged ? 1 : 0);
       if (before !== undefined) {

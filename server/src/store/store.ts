@@ -58,6 +58,11 @@ export interface TelemetryQuery {
 
 export interface AlertQuery {
   deviceId?: string;
+  /**
+   * Only alerts of devices whose id matches one of these patterns (`*` stands for any run of
+   * characters); every device's when absent, none when empty.
+   */
+  devicePatterns?: readonly string[];
   status: 'active' | 'cleared' | 'all';
   acknowledged?: boolean;
   /** 1–1000. Newest raised first. */

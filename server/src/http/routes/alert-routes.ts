@@ -2,7 +2,7 @@ import type { IRouter, RequestHandler } from 'express';
 import Joi from 'joi';
 import type { Role } from '@roomcast/shared';
 import type { AlertService } from '../../alerts/alert-service';
-import { canAccessRoom } from '../../auth/room-access';
+import { canAccessRoom, devicePatternsOf } from '../../auth/room-access';
 import type { AlertQuery, Store } from '../../store/store';
 import { requireRoom, userOf } from '../require-room';
 import { validateInput } from '../validate-query';
@@ -37,8 +37,10 @@ export function mountAlertRoutes(
     app.get('/alerts', requireRole('viewer'), async (req, res) => {
       const query = validateInput<ListQuery>(listQuery, req.query, 'query');
       const user = userOf(req);
-      const page = await store.alerts(query);
-      // A token limited to some rooms sees only the alerts of devices it may subscribe to.
+      // A token limited to some rooms sees only the alerts of devices it may subscribe to: the
+      // store selects them, so a page is as full as `limit` allows; the check below is a second line.
+      const devicePatterns = devicePatternsOf(user);
+      const page = await store.alerts(devicePatterns === null ? query : { ...query, devicePatterns });
       res.json({ ...page, items: page.items.filter((alert) => canAccessRoom(user, `device:${alert.deviceId}`)) });
     });
 
