@@ -99,9 +99,9 @@ function engineConfig(definition: StoredDefinition): CharacteristicConfig {
  * A sample for an unknown characteristic creates one with limits from a baseline (documented
  * choice: a new production line starts charting without configuration first).
  *
- * While the store is unavailable a sample waits, and the samples behind it wait in order, with
- * backoff, until the store takes it: a chart is not charted past a sample it could not keep.
- * At most `maxPending` samples wait; stopping gives up on those still waiting.
+ * While the store is unavailable a sample is tried again with backoff until the store takes it,
+ * and the samples behind it wait in order: no later sample is charted before it. At most
+ * `maxPending` samples wait; stopping gives up on those still waiting.
  */
 export class SpcService {
   private readonly characteristics = new Map<string, Characteristic>();
