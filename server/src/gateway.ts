@@ -20,6 +20,7 @@ import { mountLocationRoutes } from './http/routes/location-routes';
 import { mountSpcRoutes } from './http/routes/spc-routes';
 import { mountDashboardRoute } from './http/dashboard-route';
 import { StoredLatestEvents } from './broadcast/stored-latest-events';
+import { STORE_DEFAULTS } from './store/kysely-store';
 import { openStore } from './store/open-store';
 import type { Store } from './store/store';
 import { startPruning } from './store/retention';
@@ -109,6 +110,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     logger,
     baselineSamples: config.spc.baselineSamples,
     maxPending: config.store.maxPending,
+    // Retried as the store retries its own failed batches.
+    retry: STORE_DEFAULTS.retry,
   });
   const sink = new IngestRouter({ broadcaster, store, alerts, spc, aqi });
   for (const mount of [

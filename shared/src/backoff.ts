@@ -16,3 +16,22 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
   const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** exponent);
   return Math.floor(random() * ceiling);
 }
+
+export interface RetryWindow {
+  /** No retry comes sooner than this, ms. */
+  minMs: number;
+  /** No retry comes later than this, ms. */
+  maxMs: number;
+}
+
+/**
+ * The wait before retry `attempt` (from 0) of a failed write: full jitter above a floor, so
+ * never sooner than `minMs` and never later than `maxMs`, the jitter's ceiling doubling from
+ * `minMs` with each attempt.
+ */
+export function retryDelay(attempt: number, window: RetryWindow, random: () => number = Math.random): number {
+  return (
+    window.minMs +
+    backoffDelay(attempt, { baseMs: window.minMs, maxMs: Math.max(0, window.maxMs - window.minMs) }, random)
+  );
+}

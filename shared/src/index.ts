@@ -93,7 +93,7 @@ export type {
   SpcSampleMessage,
   AqiReadingMessage,
 } from './device-payloads';
-export { backoffDelay } from './backoff';
+export { backoffDelay, retryDelay, type RetryWindow } from './backoff';
 export type { BackoffOptions } from './backoff';
 export { roomKeyOfEvent, roomOfEvent, ROOM_EVENT_NAMES } from './event-rooms';
 export { BATCH_AUTH_FIELD, unpackBatch } from './batch';

@@ -1,4 +1,4 @@
-import { backoffDelay } from '@roomcast/shared';
+import { backoffDelay, retryDelay } from '@roomcast/shared';
 
 describe('backoffDelay: capped exponential backoff with full jitter', () => {
   const options = { baseMs: 100, maxMs: 5000 };
@@ -26,5 +26,20 @@ describe('backoffDelay: capped exponential backoff with full jitter', () => {
       expect(delay).toBeGreaterThanOrEqual(0);
       expect(delay).toBeLessThan(3200);
     }
+  });
+});
+
+describe('retryDelay: full jitter above a floor', () => {
+  const window = { minMs: 200, maxMs: 10_000 };
+
+  it('never comes sooner than the floor, and its jitter doubles from the floor with each attempt', () => {
+    expect(retryDelay(0, window, () => 0)).toBe(200);
+    expect(retryDelay(0, window, () => 0.999)).toBe(399);
+    expect(retryDelay(2, window, () => 0.5)).toBe(600);
+  });
+
+  it('never comes later than the ceiling', () => {
+    expect(retryDelay(100, window, () => 0.999)).toBe(9990);
+    expect(retryDelay(100, { minMs: 500, maxMs: 100 }, () => 0.999)).toBe(500);
   });
 });

@@ -54,6 +54,7 @@ describe('an SPC sample whose commit answer is lost', () => {
       broadcaster,
       logger: silentLogger(),
       baselineSamples: 5,
+      maxPending: 100,
       retry: { minMs: 1, maxMs: 5 },
     });
     await spc.create('fill', { name: 'Fill', chart: 'individuals', limits: { centre: 500, ucl: 503, lcl: 497 } });

@@ -54,8 +54,8 @@ export type ConnectionHandler = (socket: GatewaySocket) => void;
  * A connection is given an event's listener when it first sends that event, by a catch-all
  * (`onAny`, which Socket.IO runs before the middlewares and the listeners). A
  * dashboard sends one or two kinds of event, and each listener a socket holds is an entry in
- * its emitter's table, which V8 keeps as a hash table sized for the most entries it ever had:
- * about 280 bytes per connection less than registering all eight up front.
+ * its emitter's table, which V8 keeps as a hash table sized for the most entries it ever had,
+ * so an idle connection's table stays small.
  */
 export function createConnectionHandler(deps: ConnectionDeps): ConnectionHandler {
   const { broadcaster, limits, logger } = deps;

@@ -5,8 +5,9 @@ import {
   characteristicRoom,
   ErrorCode,
   RoomcastError,
-  backoffDelay,
+  retryDelay,
   type AuthUser,
+  type RetryWindow,
   type SamplePayload,
   type ViolationRecord,
 } from '@roomcast/shared';
@@ -64,13 +65,10 @@ export interface SpcServiceOptions {
   logger: Logger;
   /** Baseline length of characteristics created for samples of an unknown id. */
   baselineSamples: number;
-  /**
-   * Samples held, in order, while the store cannot take them; beyond it a new sample is
-   * dropped and counted. @default 100 000
-   */
-  maxPending?: number;
-  /** Bounds of the jittered backoff between attempts to store a waiting sample, ms. @default 200–10 000 */
-  retry?: { minMs: number; maxMs: number };
+  /** Samples held, in order, while the store cannot take them; beyond it a new sample is dropped and counted. */
+  maxPending: number;
+  /** How soon and how late a waiting sample is tried again, ms. */
+  retry: RetryWindow;
 }
 
 /** What stays the same across the attempts to chart one sample, so a retry writes what the first attempt would have. */
@@ -116,13 +114,8 @@ export class SpcService {
   private droppedSinceWaiting = false;
   private stopping = false;
   private readonly stopWaiting = new AbortController();
-  private readonly maxPending: number;
-  private readonly retry: { minMs: number; maxMs: number };
 
-  constructor(private readonly options: SpcServiceOptions) {
-    this.maxPending = options.maxPending ?? 100_000;
-    this.retry = options.retry ?? { minMs: 200, maxMs: 10_000 };
-  }
+  constructor(private readonly options: SpcServiceOptions) {}
 
   /** Loads the characteristics and their recent samples, and creates the seed file's that do not exist yet. */
   async restore(seed: readonly CharacteristicSeed[]): Promise<void> {
@@ -165,7 +158,7 @@ export class SpcService {
   }
 
   accept(input: SpcSampleInput): Promise<void> {
-    if (this.pending >= this.maxPending) {
+    if (this.pending >= this.options.maxPending) {
       this.dropped += 1;
       if (!this.droppedSinceWaiting) {
         this.droppedSinceWaiting = true;
@@ -213,9 +206,9 @@ export class SpcService {
           return;
         }
         this.noteWaiting(input, error);
-        const { minMs, maxMs } = this.retry;
-        const delay = minMs + backoffDelay(attempt, { baseMs: Math.max(1, minMs), maxMs: Math.max(0, maxMs - minMs) });
-        await sleep(delay, undefined, { signal: this.stopWaiting.signal }).catch(() => undefined);
+        await sleep(retryDelay(attempt, this.options.retry), undefined, { signal: this.stopWaiting.signal }).catch(
+          () => undefined,
+        );
       }
     }
   }

@@ -1,4 +1,4 @@
-import { ErrorCode, RoomcastError, backoffDelay } from '@roomcast/shared';
+import { ErrorCode, RoomcastError, retryDelay, type RetryWindow } from '@roomcast/shared';
 import type { Alert, AqiUpdatePayload, IsoTimestamp, RoomEventName, ServerPayload } from '@roomcast/shared';
 import type { Insertable, Kysely } from 'kysely';
 import type { ComponentHealth } from '../health/health-registry';
@@ -44,12 +44,8 @@ import type {
   TelemetrySource,
 } from './store';
 
-export interface StoreRetryOptions {
-  /** No retry comes sooner than this after a failed flush, ms. @default 200 */
-  minMs: number;
-  /** No retry comes later than this after a failed flush, ms. @default 10000 */
-  maxMs: number;
-}
+/** How soon and how late a failed flush is retried, ms. @default 200–10000 */
+export type StoreRetryOptions = RetryWindow;
 
 export interface KyselyStoreOptions {
   /** Queued rows that start a flush before the interval is up. @default 500 */
@@ -562,10 +558,7 @@ export class KyselyStore implements Store {
   private scheduleNext(): void {
     if (this.pending() === 0) return;
     if (this.flushStreak > 0) {
-      const { minMs, maxMs } = this.options.retry;
-      // Full jitter above a floor: never sooner than minMs, never later than maxMs.
-      const delay = minMs + backoffDelay(this.flushStreak - 1, { baseMs: minMs, maxMs: Math.max(0, maxMs - minMs) });
-      this.schedule(delay, true);
+      this.schedule(retryDelay(this.flushStreak - 1, this.options.retry), true);
     } else {
       this.schedule(this.pending() >= this.options.batchSize ? 0 : this.options.flushIntervalMs);
     }
