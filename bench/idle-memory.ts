@@ -1,0 +1,137 @@
+import { clientCount } from './lib/args';
+import { request, sleep } from './lib/children';
+import { ClientGroup } from './lib/client-group';
+import { openFilesLimit } from './lib/machine';
+import { settledRss, SETTLE_RULE, type SettledReading } from './measure/settled-rss';
+import { isSystemName, startSystem, type RunningSystem, type SystemName } from './scenarios/systems';
+
+/**
+ * `npm run bench:idle [-- --systems a,b] [--clients 1000,5000]`: the resident memory an idle
+ * connection costs once the server's memory has settled. For each system: start it, wait
+ * until its RSS stops falling, then connect clients up to each count in turn (each subscribed
+ * to the one room), waiting again after each step. Prints RSS per connection against the
+ * settled start, and between one step and the next (the marginal cost, free of one-off
+ * growth such as compiled code). The fan-out table's figure is read 2 s after the clients
+ * connect, before V8 has given back what the burst of connections grew.
+ */
+
+interface IdleArgs {
+  systems: SystemName[];
+  clients: number[];
+}
+
+const DEFAULT_SYSTEMS: SystemName[] = ['roomcast-embedded', 'naive-bridge', 'mosquitto-ws', 'raw-ws'];
+/** Descriptors beside the clients' own: the servers, brokers and files of the run. */
+const FD_HEADROOM = 2_000;
+
+function parseIdleArgs(argv: string[]): IdleArgs {
+  const args: IdleArgs = { systems: DEFAULT_SYSTEMS, clients: [1_000, 5_000] };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const values = (argv[i + 1] ?? '').split(',').filter((value) => value.length > 0);
+    if (flag === '--systems' && values.length > 0 && values.every(isSystemName)) {
+      args.systems = values;
+    } else if (flag === '--clients' && values.length > 0) {
+      args.clients = values.map(clientCount);
+      if (args.clients.some((n, k) => k > 0 && n <= args.clients[k - 1]!)) {
+        throw new Error('--clients takes increasing counts: each step adds clients to the ones before');
+      }
+    } else {
+      throw new Error(`unknown or invalid argument ${flag ?? ''}: expected --systems <list>, --clients <list>`);
+    }
+    i += 1;
+  }
+  const most = args.clients.at(-1)!;
+  const limit = openFilesLimit() ?? 0;
+  if (most + FD_HEADROOM > limit) {
+    throw new Error(`${most} clients need an open-files limit of ${most + FD_HEADROOM}; it is ${limit} (ulimit -n)`);
+  }
+  return args;
+}
+
+interface Step {
+  clients: number;
+  reading: SettledReading;
+}
+
+function collectorOf(system: RunningSystem): () => Promise<void> {
+  const server = system.server;
+  // Mosquitto is not a Node process: its RSS is read as it is.
+  if (server === null) return () => Promise.resolve();
+  return async () => {
+    await request(server, { type: 'gc' });
+    await sleep(200);
+  };
+}
+
+async function measure(name: SystemName, counts: readonly number[]): Promise<{ start: SettledReading; steps: Step[] }> {
+  const system = await startSystem(name);
+  const groups: ClientGroup[] = [];
+  try {
+    const collect = collectorOf(system);
+    const start = await settledRss(system.serverPid, collect);
+    const steps: Step[] = [];
+    let connected = 0;
+    for (const count of counts) {
+      const group = await ClientGroup.connect({
+        kind: system.clientKind,
+        url: system.clientUrl,
+        token: system.token,
+        count: count - connected,
+      });
+      groups.push(group);
+      if (group.outcome.failed > 0) {
+        throw new Error(`${group.outcome.failed} clients of ${name} failed: ${group.outcome.firstError ?? 'unknown'}`);
+      }
+      connected += group.outcome.connected;
+      steps.push({ clients: connected, reading: await settledRss(system.serverPid, collect) });
+    }
+    return { start, steps };
+  } finally {
+    for (const group of groups) await group.close();
+    await system.stop();
+  }
+}
+
+function kib(kb: number, connections: number): string {
+  return (kb / connections).toFixed(1);
+}
+
+async function main(): Promise<void> {
+  const args = parseIdleArgs(process.argv.slice(2));
+  const rows: string[] = [];
+  for (const name of args.systems) {
+    const { start, steps } = await measure(name, args.clients);
+    let previous: Step | null = null;
+    for (const step of steps) {
+      const marginal =
+        previous === null ? '–' : kib(step.reading.rssKb - previous.reading.rssKb, step.clients - previous.clients);
+      const waited = `${(step.reading.waitedMs / 1000).toFixed(0)} s${step.reading.settled ? '' : ' (not settled)'}`;
+      rows.push(
+        `| ${name} | ${step.clients} | ${(step.reading.rssKb / 1024).toFixed(1)} | ` +
+          `${kib(step.reading.rssKb - start.rssKb, step.clients)} | ${marginal} | ${waited} |`,
+      );
+      previous = step;
+    }
+    console.error(`${name}: settled start ${(start.rssKb / 1024).toFixed(1)} MiB after ${start.waitedMs} ms`);
+  }
+  console.log(
+    `\nSettled RSS with idle, subscribed clients (each reading after a full GC, taken once two ` +
+      `readings ${SETTLE_RULE.intervalMs / 1000} s apart were within ${SETTLE_RULE.toleranceKb} KiB):\n`,
+  );
+  console.log(
+    [
+      '| System | Clients | RSS MiB | KiB / conn (vs start) | KiB / conn (vs previous step) | Waited |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...rows,
+    ].join('\n'),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,63 @@
+import { settledRss, settleState, type SettleRule } from '../../bench/measure/settled-rss';
+
+const RULE: SettleRule = { intervalMs: 10_000, toleranceKb: 1_024, maxMs: 60_000 };
+
+/** A `collect` that only counts its calls. */
+function countingCollector(): { collect: () => Promise<void>; calls: () => number } {
+  let calls = 0;
+  return {
+    collect: () => {
+      calls += 1;
+      return Promise.resolve();
+    },
+    calls: () => calls,
+  };
+}
+
+describe('settled RSS', () => {
+  describe('settleState', () => {
+    it('waits for a second reading: one alone cannot show that memory stopped falling', () => {
+      expect(settleState([150_000], 0, RULE)).toBe('waiting');
+    });
+
+    it('waits while memory is still being given back between readings', () => {
+      expect(settleState([150_000, 120_000], 10_000, RULE)).toBe('waiting');
+    });
+
+    it('is settled once two readings in a row are within the tolerance, rising or falling', () => {
+      expect(settleState([150_000, 120_000, 119_200], 20_000, RULE)).toBe('settled');
+      expect(settleState([120_000, 121_000], 10_000, RULE)).toBe('settled');
+    });
+
+    it('times out when no further reading would fit before maxMs', () => {
+      expect(settleState([150_000, 130_000, 110_000], 45_000, RULE)).toBe('waiting');
+      expect(settleState([150_000, 130_000, 110_000, 90_000], 50_001, RULE)).toBe('timed-out');
+    });
+  });
+
+  describe('settledRss', () => {
+    it('collects before every reading and stops at the first pair that agrees', async () => {
+      const counter = countingCollector();
+      const reading = await settledRss(process.pid, counter.collect, {
+        intervalMs: 5,
+        toleranceKb: Number.POSITIVE_INFINITY,
+        maxMs: 10_000,
+      });
+      expect(counter.calls()).toBe(2);
+      expect(reading.settled).toBe(true);
+      expect(reading.rssKb).toBeGreaterThan(0);
+    });
+
+    it('returns the last reading, marked unsettled, when readings never agree', async () => {
+      const counter = countingCollector();
+      const reading = await settledRss(process.pid, counter.collect, { intervalMs: 5, toleranceKb: -1, maxMs: 40 });
+      expect(reading.settled).toBe(false);
+      expect(counter.calls()).toBeGreaterThanOrEqual(2);
+      expect(counter.calls()).toBeLessThanOrEqual(9);
+    });
+
+    it('fails when the process is gone', async () => {
+      await expect(settledRss(2 ** 22 + 1, () => Promise.resolve())).rejects.toThrow(/is gone/);
+    });
+  });
+});
