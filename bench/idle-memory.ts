@@ -2,6 +2,7 @@ import { clientCount } from './lib/args';
 import { request, sleep } from './lib/children';
 import { ClientGroup } from './lib/client-group';
 import { openFilesLimit } from './lib/machine';
+import type { GcReply } from './lib/protocol';
 import { settledRss, SETTLE_RULE, type SettledReading } from './measure/settled-rss';
 import { isSystemName, startSystem, type RunningSystem, type SystemName } from './scenarios/systems';
 
@@ -49,22 +50,29 @@ function parseIdleArgs(argv: string[]): IdleArgs {
   return args;
 }
 
+/** V8's heap after a full GC; null for Mosquitto, which is not a Node process. */
+type Heap = GcReply['heap'] | null;
+
 interface Step {
   clients: number;
-  reading: SettledReading;
+  reading: SettledReading<Heap>;
 }
 
-function collectorOf(system: RunningSystem): () => Promise<void> {
+function collectorOf(system: RunningSystem): () => Promise<Heap> {
   const server = system.server;
-  // Mosquitto is not a Node process: its RSS is read as it is.
-  if (server === null) return () => Promise.resolve();
+  // Mosquitto cannot be asked: its RSS is read as it is.
+  if (server === null) return () => Promise.resolve(null);
   return async () => {
-    await request(server, { type: 'gc' });
+    const { heap } = await request(server, { type: 'gc' });
     await sleep(200);
+    return heap;
   };
 }
 
-async function measure(name: SystemName, counts: readonly number[]): Promise<{ start: SettledReading; steps: Step[] }> {
+async function measure(
+  name: SystemName,
+  counts: readonly number[],
+): Promise<{ start: SettledReading<Heap>; steps: Step[] }> {
   const system = await startSystem(name);
   const groups: ClientGroup[] = [];
   try {
@@ -93,8 +101,14 @@ async function measure(name: SystemName, counts: readonly number[]): Promise<{ s
   }
 }
 
-function kib(kb: number, connections: number): string {
-  return (kb / connections).toFixed(1);
+/** KiB per connection of what grew between two readings. */
+function perConnection(now: number, then: number, connections: number): string {
+  return ((now - then) / connections).toFixed(1);
+}
+
+function heapColumns(step: Heap, start: Heap, clients: number): string {
+  if (step === null || start === null) return '– | –';
+  return `${perConnection(step.usedKb, start.usedKb, clients)} | ${perConnection(step.physicalKb, start.physicalKb, clients)}`;
 }
 
 async function main(): Promise<void> {
@@ -104,25 +118,27 @@ async function main(): Promise<void> {
     const { start, steps } = await measure(name, args.clients);
     let previous: Step | null = null;
     for (const step of steps) {
+      const { rssKb, collected, waitedMs, settled } = step.reading;
       const marginal =
-        previous === null ? '–' : kib(step.reading.rssKb - previous.reading.rssKb, step.clients - previous.clients);
-      const waited = `${(step.reading.waitedMs / 1000).toFixed(0)} s${step.reading.settled ? '' : ' (not settled)'}`;
+        previous === null ? '–' : perConnection(rssKb, previous.reading.rssKb, step.clients - previous.clients);
       rows.push(
-        `| ${name} | ${step.clients} | ${(step.reading.rssKb / 1024).toFixed(1)} | ` +
-          `${kib(step.reading.rssKb - start.rssKb, step.clients)} | ${marginal} | ${waited} |`,
+        `| ${name} | ${step.clients} | ${(rssKb / 1024).toFixed(1)} | ${perConnection(rssKb, start.rssKb, step.clients)} | ` +
+          `${marginal} | ${heapColumns(collected, start.collected, step.clients)} | ` +
+          `${(waitedMs / 1000).toFixed(0)} s${settled ? '' : ' (not settled)'} |`,
       );
       previous = step;
     }
     console.error(`${name}: settled start ${(start.rssKb / 1024).toFixed(1)} MiB after ${start.waitedMs} ms`);
   }
   console.log(
-    `\nSettled RSS with idle, subscribed clients (each reading after a full GC, taken once two ` +
-      `readings ${SETTLE_RULE.intervalMs / 1000} s apart were within ${SETTLE_RULE.toleranceKb} KiB):\n`,
+    `\nSettled RSS with idle, subscribed clients (each reading after a full GC, ${SETTLE_RULE.intervalMs / 1000} s ` +
+      `apart, at least ${SETTLE_RULE.minReadings}, until two in a row were within ${SETTLE_RULE.toleranceKb} KiB); ` +
+      `KiB per connection:\n`,
   );
   console.log(
     [
-      '| System | Clients | RSS MiB | KiB / conn (vs start) | KiB / conn (vs previous step) | Waited |',
-      '| --- | --- | --- | --- | --- | --- |',
+      '| System | Clients | RSS MiB | RSS (vs start) | RSS (vs previous step) | V8 heap used | V8 heap physical | Waited |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
       ...rows,
     ].join('\n'),
   );

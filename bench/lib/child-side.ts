@@ -1,4 +1,4 @@
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { startProfile, stopProfile } from './cpu-profile';
 import type { AnyReply, HeapSnapshotRequest, ProfileStartRequest, ProfileStopRequest } from './protocol';
 
@@ -64,5 +64,10 @@ export function collectGarbage(): void {
     gc();
     gc();
   }
-  reply({ type: 'gc', ok: gc !== undefined });
+  const heap = getHeapStatistics();
+  reply({
+    type: 'gc',
+    ok: gc !== undefined,
+    heap: { usedKb: heap.used_heap_size / 1024, physicalKb: heap.total_physical_size / 1024 },
+  });
 }

@@ -55,6 +55,8 @@ export interface GcRequest {
 export interface GcReply {
   type: 'gc';
   ok: boolean;
+  /** V8's heap after the collection: live objects, and the physical memory its spaces hold. */
+  heap: { usedKb: number; physicalKb: number };
 }
 
 export interface CountersRequest {

@@ -1,14 +1,14 @@
 import { settledRss, settleState, type SettleRule } from '../../bench/measure/settled-rss';
 
-const RULE: SettleRule = { intervalMs: 10_000, toleranceKb: 1_024, maxMs: 60_000 };
+const RULE: SettleRule = { intervalMs: 10_000, minReadings: 3, toleranceKb: 1_024, maxMs: 60_000 };
 
-/** A `collect` that only counts its calls. */
-function countingCollector(): { collect: () => Promise<void>; calls: () => number } {
+/** A `collect` that counts its calls and answers with the call's number. */
+function countingCollector(): { collect: () => Promise<number>; calls: () => number } {
   let calls = 0;
   return {
     collect: () => {
       calls += 1;
-      return Promise.resolve();
+      return Promise.resolve(calls);
     },
     calls: () => calls,
   };
@@ -26,7 +26,12 @@ describe('settled RSS', () => {
 
     it('is settled once two readings in a row are within the tolerance, rising or falling', () => {
       expect(settleState([150_000, 120_000, 119_200], 20_000, RULE)).toBe('settled');
-      expect(settleState([120_000, 121_000], 10_000, RULE)).toBe('settled');
+      expect(settleState([120_000, 121_000, 121_900], 20_000, RULE)).toBe('settled');
+    });
+
+    it('is not settled before minReadings, even when the readings agree: V8 may not have started', () => {
+      expect(settleState([150_000, 150_000], 10_000, RULE)).toBe('waiting');
+      expect(settleState([150_000, 150_000], 10_000, { ...RULE, minReadings: 2 })).toBe('settled');
     });
 
     it('times out when no further reading would fit before maxMs', () => {
@@ -36,21 +41,28 @@ describe('settled RSS', () => {
   });
 
   describe('settledRss', () => {
-    it('collects before every reading and stops at the first pair that agrees', async () => {
+    it('collects before every reading and stops once enough readings agree, with what the last collect gave', async () => {
       const counter = countingCollector();
       const reading = await settledRss(process.pid, counter.collect, {
         intervalMs: 5,
+        minReadings: 3,
         toleranceKb: Number.POSITIVE_INFINITY,
         maxMs: 10_000,
       });
-      expect(counter.calls()).toBe(2);
+      expect(counter.calls()).toBe(3);
+      expect(reading.collected).toBe(3);
       expect(reading.settled).toBe(true);
       expect(reading.rssKb).toBeGreaterThan(0);
     });
 
     it('returns the last reading, marked unsettled, when readings never agree', async () => {
       const counter = countingCollector();
-      const reading = await settledRss(process.pid, counter.collect, { intervalMs: 5, toleranceKb: -1, maxMs: 40 });
+      const reading = await settledRss(process.pid, counter.collect, {
+        intervalMs: 5,
+        minReadings: 2,
+        toleranceKb: -1,
+        maxMs: 40,
+      });
       expect(reading.settled).toBe(false);
       expect(counter.calls()).toBeGreaterThanOrEqual(2);
       expect(counter.calls()).toBeLessThanOrEqual(9);
