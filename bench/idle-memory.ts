@@ -132,7 +132,8 @@ async function main(): Promise<void> {
   }
   console.log(
     `\nSettled RSS with idle, subscribed clients (each reading after a full GC, ${SETTLE_RULE.intervalMs / 1000} s ` +
-      `apart, at least ${SETTLE_RULE.minReadings}, until two in a row were within ${SETTLE_RULE.toleranceKb} KiB); ` +
+      `apart, at least ${SETTLE_RULE.minReadings}, until two in a row were within ${SETTLE_RULE.toleranceKb} KiB ` +
+      `or ${SETTLE_RULE.tolerancePercent} %); ` +
       `KiB per connection:\n`,
   );
   console.log(

@@ -7,7 +7,7 @@ import { rssKb } from './process-stats';
  * back only some seconds after a full GC (its memory reducer waits 8 s by default), not at
  * the GC itself. So RSS read right after the burst carries the burst, and a per-connection
  * figure with it. Settled here means: at least `minReadings` readings, each after a full GC
- * and `intervalMs` apart, the last two within `toleranceKb` of each other.
+ * and `intervalMs` apart, the last two within `toleranceKb` or `tolerancePercent` of each other.
  */
 
 export interface SettleRule {
@@ -20,11 +20,19 @@ export interface SettleRule {
   minReadings: number;
   /** How close two readings in a row must be. */
   toleranceKb: number;
+  /** …or by this share of the last reading, whichever is more (a large process moves more). */
+  tolerancePercent: number;
   /** Settled or not, the last reading is taken by then. */
   maxMs: number;
 }
 
-export const SETTLE_RULE: SettleRule = { intervalMs: 10_000, minReadings: 3, toleranceKb: 1_024, maxMs: 60_000 };
+export const SETTLE_RULE: SettleRule = {
+  intervalMs: 10_000,
+  minReadings: 3,
+  toleranceKb: 1_024,
+  tolerancePercent: 1,
+  maxMs: 90_000,
+};
 
 /** `settled` once there are `minReadings` and the last two agree; `timed-out` at `maxMs` without that. */
 export function settleState(
@@ -35,8 +43,9 @@ export function settleState(
   const last = readingsKb.at(-1);
   const previous = readingsKb.at(-2);
   const enough = readingsKb.length >= Math.max(2, rule.minReadings);
-  if (enough && last !== undefined && previous !== undefined && Math.abs(last - previous) <= rule.toleranceKb) {
-    return 'settled';
+  if (enough && last !== undefined && previous !== undefined) {
+    const tolerance = Math.max(rule.toleranceKb, (last * rule.tolerancePercent) / 100);
+    if (Math.abs(last - previous) <= tolerance) return 'settled';
   }
   return elapsedMs + rule.intervalMs > rule.maxMs ? 'timed-out' : 'waiting';
 }

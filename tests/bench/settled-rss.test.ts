@@ -1,6 +1,6 @@
 import { settledRss, settleState, type SettleRule } from '../../bench/measure/settled-rss';
 
-const RULE: SettleRule = { intervalMs: 10_000, minReadings: 3, toleranceKb: 1_024, maxMs: 60_000 };
+const RULE: SettleRule = { intervalMs: 10_000, minReadings: 3, toleranceKb: 1_024, tolerancePercent: 1, maxMs: 60_000 };
 
 /** A `collect` that counts its calls and answers with the call's number. */
 function countingCollector(): { collect: () => Promise<number>; calls: () => number } {
@@ -29,6 +29,11 @@ describe('settled RSS', () => {
       expect(settleState([120_000, 121_000, 121_900], 20_000, RULE)).toBe('settled');
     });
 
+    it('allows a large process a share of its size rather than the fixed tolerance', () => {
+      expect(settleState([300_000, 250_000, 247_600], 20_000, RULE)).toBe('settled');
+      expect(settleState([300_000, 250_000, 247_400], 20_000, RULE)).toBe('waiting');
+    });
+
     it('is not settled before minReadings, even when the readings agree: V8 may not have started', () => {
       expect(settleState([150_000, 150_000], 10_000, RULE)).toBe('waiting');
       expect(settleState([150_000, 150_000], 10_000, { ...RULE, minReadings: 2 })).toBe('settled');
@@ -47,6 +52,7 @@ describe('settled RSS', () => {
         intervalMs: 5,
         minReadings: 3,
         toleranceKb: Number.POSITIVE_INFINITY,
+        tolerancePercent: 0,
         maxMs: 10_000,
       });
       expect(counter.calls()).toBe(3);
@@ -61,6 +67,7 @@ describe('settled RSS', () => {
         intervalMs: 5,
         minReadings: 2,
         toleranceKb: -1,
+        tolerancePercent: -1,
         maxMs: 40,
       });
       expect(reading.settled).toBe(false);
