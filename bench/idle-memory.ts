@@ -4,7 +4,7 @@ import { ClientGroup } from './lib/client-group';
 import { openFilesLimit } from './lib/machine';
 import type { GcReply } from './lib/protocol';
 import { settledRss, SETTLE_RULE, type SettledReading } from './measure/settled-rss';
-import { isSystemName, startSystem, type RunningSystem, type SystemName } from './scenarios/systems';
+import { isSystemName, startSystem, SYSTEMS, type RunningSystem, type SystemName } from './scenarios/systems';
 
 /**
  * `npm run bench:idle [-- --systems a,b] [--clients 1000,5000]`: the resident memory an idle
@@ -38,7 +38,10 @@ function parseIdleArgs(argv: string[]): IdleArgs {
         throw new Error('--clients takes increasing counts: each step adds clients to the ones before');
       }
     } else {
-      throw new Error(`unknown or invalid argument ${flag ?? ''}: expected --systems <list>, --clients <list>`);
+      throw new Error(
+        `unknown or invalid argument ${flag ?? ''}: expected --systems <list of ${SYSTEMS.join(', ')}>, ` +
+          '--clients <increasing counts>',
+      );
     }
     i += 1;
   }
