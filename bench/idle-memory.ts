@@ -4,6 +4,7 @@ import { ClientGroup } from './lib/client-group';
 import { openFilesLimit } from './lib/machine';
 import type { GcReply } from './lib/protocol';
 import { settledRss, SETTLE_RULE, type SettledReading } from './measure/settled-rss';
+import { FD_HEADROOM } from './scenarios/plan';
 import { isSystemName, startSystem, SYSTEMS, type RunningSystem, type SystemName } from './scenarios/systems';
 
 /**
@@ -22,8 +23,6 @@ interface IdleArgs {
 }
 
 const DEFAULT_SYSTEMS: SystemName[] = ['roomcast-embedded', 'naive-bridge', 'mosquitto-ws', 'raw-ws'];
-/** Descriptors beside the clients' own: the servers, brokers and files of the run. */
-const FD_HEADROOM = 2_000;
 
 function parseIdleArgs(argv: string[]): IdleArgs {
   const args: IdleArgs = { systems: DEFAULT_SYSTEMS, clients: [1_000, 5_000] };

@@ -13,10 +13,7 @@ import { rssKb } from './process-stats';
 export interface SettleRule {
   /** Between two readings: longer than V8's memory-reducer delay. */
   intervalMs: number;
-  /**
-   * Never settled before this many: two readings can agree because V8 has not started giving
-   * memory back yet (it postpones while the process still allocates).
-   */
+  /** Never settled before this many: two readings can agree before V8 has started giving memory back. */
   minReadings: number;
   /** How close two readings in a row must be. */
   toleranceKb: number;

@@ -14,7 +14,7 @@ export interface BenchPlan {
 }
 
 /** Descriptors a process needs beyond its sockets (files, pipes, the event loop). */
-const FD_HEADROOM = 2_000;
+export const FD_HEADROOM = 2_000;
 const QUICK_SYSTEMS: readonly SystemName[] = [
   'roomcast-embedded',
   'roomcast-unbatched',
