@@ -1,6 +1,14 @@
 import type { MqttClient } from 'mqtt';
 import type { Alert, DeviceAlertsPayload } from '@roomcast/shared';
-import { collect, mintToken, nextEvent, setup, type ClientSocket, type TestGateway } from '../support/gateway';
+import {
+  collect,
+  jsonHeaders,
+  mintToken,
+  nextEvent,
+  setup,
+  type ClientSocket,
+  type TestGateway,
+} from '../support/gateway';
 import { connectPublisher, eventually, publish, uniqueId } from '../support/mqtt';
 import { reportSkippedPostgres, storeBackends } from '../support/postgres';
 
@@ -18,10 +26,7 @@ const RULES = {
   ],
 };
 
-const bearer = (role: 'viewer' | 'operator' | 'admin', rooms?: string[]) => ({
-  Authorization: `Bearer ${mintToken({ role, sub: `${role}-user`, ...(rooms ? { rooms } : {}) })}`,
-  'Content-Type': 'application/json',
-});
+const bearer = (role: 'viewer' | 'operator' | 'admin', rooms?: string[]) => jsonHeaders(role, { rooms });
 
 reportSkippedPostgres('threshold alerts and acknowledgements');
 

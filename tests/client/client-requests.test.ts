@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { createClient, ErrorCode, type Alert, type RoomcastClient, type ServerPayload } from '@roomcast/client';
-import { mintToken, setup, type TestGateway } from '../support/gateway';
+import { createCharacteristic, jsonHeaders, mintToken, setup, type TestGateway } from '../support/gateway';
 import { connectPublisher, eventually, publish, uniqueId } from '../support/mqtt';
 import { rejection } from '../support/rejections';
 
@@ -17,10 +17,7 @@ const RULES = {
   ],
 };
 
-const adminHeaders = {
-  Authorization: `Bearer ${mintToken({ role: 'admin', sub: 'admin-user' })}`,
-  'Content-Type': 'application/json',
-};
+const adminHeaders = jsonHeaders('admin');
 
 describe('client requests', () => {
   let gw: TestGateway;
@@ -91,10 +88,10 @@ describe('client requests', () => {
 
   it('acknowledgeViolation() resolves with the acknowledged record; errors carry their codes', async () => {
     const id = uniqueId('fill');
-    const created = await fetch(`${gw.url}/characteristics/${id}`, {
-      method: 'POST',
-      headers: adminHeaders,
-      body: JSON.stringify({ name: 'Fill', chart: 'individuals', limits: { centre: 500, ucl: 503, lcl: 497 } }),
+    const created = await createCharacteristic(gw.url, id, {
+      name: 'Fill',
+      chart: 'individuals',
+      limits: { centre: 500, ucl: 503, lcl: 497 },
     });
     expect(created.status).toBe(201);
     const subscription = operator.subscribe({ characteristic: id });

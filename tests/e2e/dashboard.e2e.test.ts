@@ -5,7 +5,7 @@ import type { MqttClient } from 'mqtt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Role } from '@roomcast/shared';
 import { buildDashboard } from '../../server/scripts/build-dashboard';
-import { mintToken, setup, type TestGateway } from '../support/gateway';
+import { createCharacteristic, jsonHeaders, mintToken, setup, type TestGateway } from '../support/gateway';
 import { connectPublisher, describeIf, publish, uniqueId } from '../support/mqtt';
 
 /**
@@ -16,11 +16,6 @@ import { connectPublisher, describeIf, publish, uniqueId } from '../support/mqtt
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '../../test-artifacts');
 const VIEWPORT = { width: 1280, height: 800 };
-
-const bearer = (role: Role, sub = `${role}-user`) => ({
-  Authorization: `Bearer ${mintToken({ role, sub })}`,
-  'Content-Type': 'application/json',
-});
 
 function freshDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
@@ -79,7 +74,7 @@ describe('the dashboard route', () => {
   });
 
   it('leaves the REST API and its 404 alone', async () => {
-    const me = await fetch(`${built.url}/me`, { headers: bearer('viewer') });
+    const me = await fetch(`${built.url}/me`, { headers: jsonHeaders('viewer') });
     expect(await me.json()).toMatchObject({ sub: 'viewer-user', role: 'viewer' });
     expect((await fetch(`${built.url}/nope`)).status).toBe(404);
     expect((await fetch(`${built.url}/`, { method: 'POST' })).status).toBe(404);
@@ -137,7 +132,7 @@ describeIf(existsSync(CHROMIUM), `${CHROMIUM} not installed`)('dashboard in Chro
     publisher = await connectPublisher(gw.gateway.mqtt.embeddedUrl as string);
     const rules = await fetch(`${gw.url}/alert-rules`, {
       method: 'PUT',
-      headers: bearer('admin'),
+      headers: jsonHeaders('admin'),
       body: JSON.stringify({
         rules: [
           {
@@ -152,15 +147,11 @@ describeIf(existsSync(CHROMIUM), `${CHROMIUM} not installed`)('dashboard in Chro
       }),
     });
     expect(rules.status).toBe(200);
-    const characteristic = await fetch(`${gw.url}/characteristics/${characteristicId}`, {
-      method: 'POST',
-      headers: bearer('admin'),
-      body: JSON.stringify({
-        name: 'Bore diameter',
-        unit: 'mm',
-        chart: 'individuals',
-        limits: { centre: 25, ucl: 25.3, lcl: 24.7 },
-      }),
+    const characteristic = await createCharacteristic(gw.url, characteristicId, {
+      name: 'Bore diameter',
+      unit: 'mm',
+      chart: 'individuals',
+      limits: { centre: 25, ucl: 25.3, lcl: 24.7 },
     });
     expect(characteristic.status).toBe(201);
     browser = await chromium.launch({

@@ -1,14 +1,11 @@
 import type { MqttClient } from 'mqtt';
 import type { SamplePayload, ViolationPayload, ViolationRecord } from '@roomcast/shared';
 import { runSimulation, spc } from '@roomcast/simulators';
-import { collect, mintToken, nextEvent, setup, type TestGateway } from '../support/gateway';
+import { collect, jsonHeaders, mintToken, nextEvent, setup, type TestGateway } from '../support/gateway';
 import { connectPublisher, eventually, publish, uniqueId } from '../support/mqtt';
 import { reportSkippedPostgres, storeBackends } from '../support/postgres';
 
-const headers = (role: 'viewer' | 'operator' | 'admin', sub = `${role}-user`) => ({
-  Authorization: `Bearer ${mintToken({ role, sub })}`,
-  'Content-Type': 'application/json',
-});
+const headers = (role: 'viewer' | 'operator' | 'admin', sub?: string) => jsonHeaders(role, { sub });
 
 reportSkippedPostgres('SPC characteristics');
 

@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import type { DeviceDataPayload, ViolationRecord } from '@roomcast/shared';
-import { collect, mintToken, setup, type TestGateway } from '../support/gateway';
+import { collect, createCharacteristic, jsonHeaders, setup, type TestGateway } from '../support/gateway';
 import { connectPublisher, eventually, publish, uniqueId } from '../support/mqtt';
 import { createTestSchema, PG_TEST_URL, type TestSchema } from '../support/postgres';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
@@ -12,11 +12,6 @@ interface StoreHealth {
   pendingSamples?: number;
   rejectedSamples?: number;
 }
-
-const asRole = (role: 'viewer' | 'admin') => ({
-  Authorization: `Bearer ${mintToken({ role })}`,
-  'Content-Type': 'application/json',
-});
 
 const describeWithPostgres = PG_TEST_URL !== null ? describe : describe.skip;
 
@@ -78,7 +73,7 @@ describeWithPostgres(
       await gw.gateway.store.flush();
       const history = (await (
         await fetch(`${gw.url}/devices/${deviceId}/telemetry?limit=100`, {
-          headers: { Authorization: `Bearer ${mintToken({ role: 'viewer' })}` },
+          headers: jsonHeaders('viewer'),
         })
       ).json()) as { items: DeviceDataPayload[] };
       expect(history.items.map((point) => point.data.n)).toEqual([1, 2, 3, 4, 5]);
@@ -89,7 +84,7 @@ describeWithPostgres(
       try {
         const response = await fetch(`${gw.url}/devices/any/alerts/some-alert/acknowledge`, {
           method: 'POST',
-          headers: { Authorization: `Bearer ${mintToken({ role: 'operator' })}`, 'Content-Type': 'application/json' },
+          headers: jsonHeaders('operator'),
           body: JSON.stringify({ reason: 'checking' }),
         });
         expect(response.status).toBe(503);
@@ -101,15 +96,11 @@ describeWithPostgres(
 
     it('holds SPC samples, in order, while it is away, then stores, charts and broadcasts each one once', async () => {
       const id = uniqueId('fill');
-      const created = await fetch(`${gw.url}/characteristics/${id}`, {
-        method: 'POST',
-        headers: asRole('admin'),
-        body: JSON.stringify({
-          name: 'Fill',
-          unit: 'g',
-          chart: 'individuals',
-          limits: { centre: 500, ucl: 503, lcl: 497 },
-        }),
+      const created = await createCharacteristic(gw.url, id, {
+        name: 'Fill',
+        unit: 'g',
+        chart: 'individuals',
+        limits: { centre: 500, ucl: 503, lcl: 497 },
       });
       expect(created.status).toBe(201);
       const socket = await gw.connect();
@@ -137,13 +128,13 @@ describeWithPostgres(
       expect(health.rejectedSamples).toBe(rejectedBefore);
 
       const stored = (await (
-        await fetch(`${gw.url}/characteristics/${id}/samples?limit=10`, { headers: asRole('viewer') })
+        await fetch(`${gw.url}/characteristics/${id}/samples?limit=10`, { headers: jsonHeaders('viewer') })
       ).json()) as { items: Array<{ sampleId: string }> };
       expect(stored.items.map((sample) => sample.sampleId).sort()).toEqual(
         samples.map((sample) => sample.sampleId).sort(),
       );
       const storedViolations = (await (
-        await fetch(`${gw.url}/characteristics/${id}/violations`, { headers: asRole('viewer') })
+        await fetch(`${gw.url}/characteristics/${id}/violations`, { headers: jsonHeaders('viewer') })
       ).json()) as { items: ViolationRecord[] };
       expect(storedViolations.items.map((violation) => violation.violationId)).toEqual([violations[0]?.violationId]);
     }, 60_000);

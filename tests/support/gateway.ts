@@ -35,6 +35,23 @@ export function mintToken(options: TokenOptions = {}): string {
   });
 }
 
+/** Headers of a JSON request carrying a token of `role`, whose subject is `<role>-user` unless given. */
+export function jsonHeaders(role: Role, token: Omit<TokenOptions, 'role'> = {}): Record<string, string> {
+  return {
+    Authorization: `Bearer ${mintToken({ ...token, role, sub: token.sub ?? `${role}-user` })}`,
+    'Content-Type': 'application/json',
+  };
+}
+
+/** Defines an SPC characteristic through the REST API, as an admin; the caller checks the answer. */
+export function createCharacteristic(url: string, id: string, definition: Record<string, unknown>): Promise<Response> {
+  return fetch(`${url}/characteristics/${id}`, {
+    method: 'POST',
+    headers: jsonHeaders('admin'),
+    body: JSON.stringify(definition),
+  });
+}
+
 export interface ConnectOptions {
   token?: string | null;
   extraHeaders?: Record<string, string>;
