@@ -34,6 +34,7 @@ import { silentLogger, type Logger } from './logging/logger';
 import { MqttIngest } from './mqtt/mqtt-ingest';
 import { createConnectionHandler } from './realtime/connection-handlers';
 import { releaseHandshake } from './realtime/release-handshake';
+import { compactListenerTables } from './realtime/compact-listener-tables';
 import { createSocketServer } from './realtime/socket-server';
 import type { GatewayServer } from './realtime/types';
 
@@ -155,6 +156,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     // Only the auth middleware, which has run, needs the handshake request and the client's auth payload.
     releaseHandshake(socket);
     handleConnection(socket);
+    // Last: the connection's listeners are all in place, and it is idle from here on.
+    compactListenerTables(socket);
   });
 
   let stopPruning: (() => void) | null = null;

@@ -4,7 +4,14 @@ import { runInNewContext } from 'node:vm';
 import { io as connectClient } from 'socket.io-client';
 import type { ClientEventName } from '@roomcast/shared';
 import type { GatewaySocket } from '../../server/src/realtime/types';
-import { mintToken, nextEvent, setup, type ClientSocket, type TestGateway } from '../support/gateway';
+import {
+  expectDelivery,
+  mintToken,
+  serverSocketOf,
+  setup,
+  type ClientSocket,
+  type TestGateway,
+} from '../support/gateway';
 
 /**
  * What an idle connection keeps once it is authenticated: nothing of its handshake request
@@ -43,24 +50,9 @@ describe('an authenticated connection', () => {
   });
   afterAll(() => gw.cleanup());
 
-  function serverSide(client: ClientSocket): GatewaySocket {
-    const socket = client.id === undefined ? undefined : gw.gateway.io.sockets.sockets.get(client.id);
-    if (socket === undefined) throw new Error('no server-side socket for this client');
-    return socket;
-  }
-
-  /** Subscribes and receives one broadcast: the connection works after its handshake was released. */
-  async function expectWorking(client: ClientSocket, device: string): Promise<void> {
-    const ack = await client.emitWithAck('subscribe', { rooms: [`device:${device}`] });
-    expect(ack).toEqual({ ok: true, joined: [`device:${device}`], rejected: [] });
-    const next = nextEvent(client, 'device:data');
-    gw.gateway.broadcaster.publish(`device:${device}`, 'device:data', {
-      deviceId: device,
-      data: { v: 1 },
-      timestamp: new Date().toISOString(),
-    });
-    expect((await next).data).toEqual({ v: 1 });
-  }
+  const serverSide = (client: ClientSocket): GatewaySocket => serverSocketOf(gw, client);
+  /** The connection works after its handshake was released. */
+  const expectWorking = (client: ClientSocket, device: string): Promise<void> => expectDelivery(gw, client, device);
 
   function connectWith(options: Parameters<typeof connectClient>[1]): Promise<ClientSocket> {
     const client: ClientSocket = connectClient(gw.url, { reconnection: false, forceNew: true, ...options });

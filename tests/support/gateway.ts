@@ -5,6 +5,7 @@ import jwt from 'jsonwebtoken';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Role, ServerToClientEvents } from '@roomcast/shared';
 import { createGateway, loadConfig, type Env, type Gateway } from '@roomcast/server';
+import type { GatewaySocket } from '../../server/src/realtime/types';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -146,4 +147,24 @@ export function collect<E extends keyof ServerToClientEvents>(
   }) as ServerToClientEvents[E];
   (socket.on as (event: E, listener: ServerToClientEvents[E]) => void)(event, listener);
   return seen;
+}
+
+/** The gateway's side of a connected client. */
+export function serverSocketOf(gw: TestGateway, client: ClientSocket): GatewaySocket {
+  const socket = client.id === undefined ? undefined : gw.gateway.io.sockets.sockets.get(client.id);
+  if (socket === undefined) throw new Error('no server-side socket for this client');
+  return socket;
+}
+
+/** Subscribes a client to a device's room and checks it receives the next broadcast there. */
+export async function expectDelivery(gw: TestGateway, client: ClientSocket, device: string): Promise<void> {
+  const ack = await client.emitWithAck('subscribe', { rooms: [`device:${device}`] });
+  expect(ack).toEqual({ ok: true, joined: [`device:${device}`], rejected: [] });
+  const next = nextEvent(client, 'device:data');
+  gw.gateway.broadcaster.publish(`device:${device}`, 'device:data', {
+    deviceId: device,
+    data: { v: 1 },
+    timestamp: new Date().toISOString(),
+  });
+  expect((await next).data).toEqual({ v: 1 });
 }
