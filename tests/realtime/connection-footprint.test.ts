@@ -140,6 +140,14 @@ describe('an authenticated connection', () => {
     client.disconnect();
   });
 
+  it('does not pin the last frame it received (ws releases the mask that points into it)', async () => {
+    const client = await connectWith({ transports: ['websocket'], auth: { token: mintToken() } });
+    await expectWorking(client, 'footprint-last-frame');
+    const transport = serverSide(client).conn.transport as unknown as { socket: { _receiver: { _mask?: Buffer } } };
+    expect(transport.socket._receiver._mask).toBeUndefined();
+    client.disconnect();
+  });
+
   it('holds no listener of its own until it sends an event, then the one listener every connection shares', async () => {
     const [first, second] = await Promise.all([gw.connect(), gw.connect()]);
     const [a, b] = [serverSide(first), serverSide(second)];
