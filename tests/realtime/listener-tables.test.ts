@@ -192,6 +192,28 @@ describe('a connected socket', () => {
     next.disconnect();
   });
 
+  it('copies Engine.IO’s list of cleanups to its length, and still runs them when the client leaves', async () => {
+    let original: unknown[] | null = null;
+    gw.gateway.io.engine.once('connection', (engineSocket: { cleanupFn: unknown[] }) => {
+      original = engineSocket.cleanupFn;
+    });
+    const client = await gw.connect();
+    const socket = serverSide(client);
+    const engineSocket = socket.conn as unknown as { cleanupFn: unknown[] };
+    if (original === null) throw new Error('the engine saw no connection');
+    expect(engineSocket.cleanupFn).not.toBe(original);
+    expect(engineSocket.cleanupFn).toEqual(original);
+    expect(engineSocket.cleanupFn.length).toBeGreaterThan(0);
+
+    const transport = socket.conn.transport as unknown as EventEmitter;
+    expect(transport.listenerCount('packet')).toBe(1);
+    const closed = new Promise((resolve) => socket.conn.once('close', resolve));
+    client.disconnect();
+    await closed;
+    // The cleanup removes the Engine.IO socket's listeners from the transport.
+    expect(transport.listenerCount('packet')).toBe(0);
+  });
+
   it('sees the server close it', async () => {
     const client = await gw.connect();
     const closed = new Promise<string>((resolve) => client.once('disconnect', resolve));

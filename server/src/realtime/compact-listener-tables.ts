@@ -6,9 +6,10 @@ import type { GatewaySocket } from './types';
  * ws's WebSocket and Receiver, Node's net.Socket), and each keeps its listeners in a table
  * (`_events`) that Node creates with a null prototype. V8 keeps such an object as a hash
  * table from the start, about 230 bytes for a handful of entries, where an ordinary object
- * with the same few properties takes about 60. The arrays of several listeners, and
- * Socket.IO's lists (`_anyListeners`, the decoder's callbacks), were grown by `push` and keep
- * room for 17 entries where they hold one or two.
+ * with the same few properties takes about 60. The arrays of several listeners, and the
+ * libraries' lists of functions (Socket.IO's `_anyListeners` and its decoder's callbacks,
+ * Engine.IO's `cleanupFn`), were grown by `push` and keep room for 17 entries where they hold
+ * one or two.
  *
  * Once a connection is set up its tables barely change, so they are rebuilt here as ordinary
  * objects, still without a prototype, with the same listeners in the same order, and the lists
@@ -65,6 +66,9 @@ interface ConnectionInternals {
   client?: { decoder?: unknown };
   _anyListeners?: unknown;
 }
+interface EngineSocketInternals {
+  cleanupFn?: unknown;
+}
 interface TransportInternals {
   socket?: unknown;
 }
@@ -111,6 +115,9 @@ export function compactListenerTables(socket: GatewaySocket): void {
 
   const connection = socket as unknown as ConnectionInternals;
   if (Array.isArray(connection._anyListeners)) connection._anyListeners = connection._anyListeners.slice();
+  // What Engine.IO runs when the transport goes: its listeners' removal.
+  const engine = conn as unknown as EngineSocketInternals;
+  if (Array.isArray(engine.cleanupFn)) engine.cleanupFn = engine.cleanupFn.slice();
   compactCallbackLists(connection.client?.decoder);
 
   if (conn.transport.name === 'polling' && !conn.upgraded) {
