@@ -67,8 +67,9 @@ describe('compactListenerTable', () => {
     emitter.on('data', () => undefined);
     emitter.on('data', () => undefined);
     const before = (tableOf(emitter) as Record<string, unknown[] & { warned?: boolean }>).data;
+    if (before === undefined) throw new Error('two listeners of one event make a list');
     // What Node does to a list once it has printed a MaxListenersExceededWarning for it.
-    if (before !== undefined) before.warned = true;
+    before.warned = true;
 
     compactListenerTable(emitter);
 
@@ -148,9 +149,8 @@ describe('a connected socket', () => {
   }
 
   function expectCompact(socket: GatewaySocket): void {
-    const stack = stackOf(socket);
-    expect(Object.keys(stack)).toHaveLength(6);
-    for (const [name, emitter] of Object.entries(stack)) {
+    for (const [name, emitter] of Object.entries(stackOf(socket))) {
+      expect({ name, emitter: emitter instanceof EventEmitter }).toEqual({ name, emitter: true });
       expect({ name, compact: hasFastProperties(tableOf(emitter)) }).toEqual({ name, compact: true });
     }
   }

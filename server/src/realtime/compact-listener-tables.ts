@@ -19,13 +19,14 @@ import type { GatewaySocket } from './types';
 
 type Table = Record<string | symbol, unknown>;
 
-/** What a table's array of listeners may carry besides them: Node marks one it has warned about. */
+/** A list of listeners, and what Node may mark on one: that it has warned about its length. */
 type ListenerList = unknown[] & { warned?: boolean };
 
 function isListenerTable(value: unknown): value is Table {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === null;
 }
 
+/** A copy whose backing store is its length, where `push` left room for 17. */
 function copyList(list: ListenerList): ListenerList {
   const copy: ListenerList = list.slice();
   if (list.warned === true) copy.warned = true;
@@ -57,7 +58,7 @@ function compactCallbackLists(emitter: unknown): void {
   const lists = callbacks as Table;
   for (const key of Object.keys(lists)) {
     const value = lists[key];
-    if (Array.isArray(value)) lists[key] = value.slice();
+    if (Array.isArray(value)) lists[key] = copyList(value);
   }
 }
 
@@ -114,10 +115,10 @@ export function compactListenerTables(socket: GatewaySocket): void {
   for (const emitter of emitters) if (emitter !== null) compactListenerTable(emitter);
 
   const connection = socket as unknown as ConnectionInternals;
-  if (Array.isArray(connection._anyListeners)) connection._anyListeners = connection._anyListeners.slice();
+  if (Array.isArray(connection._anyListeners)) connection._anyListeners = copyList(connection._anyListeners);
   // What Engine.IO runs when the transport goes: its listeners' removal.
   const engine = conn as unknown as EngineSocketInternals;
-  if (Array.isArray(engine.cleanupFn)) engine.cleanupFn = engine.cleanupFn.slice();
+  if (Array.isArray(engine.cleanupFn)) engine.cleanupFn = copyList(engine.cleanupFn);
   compactCallbackLists(connection.client?.decoder);
 
   if (conn.transport.name === 'polling' && !conn.upgraded) {
