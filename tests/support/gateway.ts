@@ -58,6 +58,8 @@ export interface ConnectOptions {
   extraHeaders?: Record<string, string>;
   /** More handshake `auth` fields, such as `batch: true`. */
   auth?: Record<string, unknown>;
+  /** Transports to try, in order (default: WebSocket only). */
+  transports?: ('websocket' | 'polling')[];
 }
 
 export interface TestGateway {
@@ -97,7 +99,7 @@ export async function setup(env: Env = {}): Promise<TestGateway> {
   const connect: TestGateway['connect'] = (options = {}) => {
     const token = options.token === undefined ? mintToken() : options.token;
     const socket: ClientSocket = connectClient(url, {
-      transports: ['websocket'],
+      transports: options.transports ?? ['websocket'],
       reconnection: false,
       forceNew: true,
       auth: { ...(token !== null ? { token } : {}), ...options.auth },

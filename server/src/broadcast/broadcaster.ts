@@ -1,6 +1,6 @@
 import type { DeviceDataPayload, RoomEventName, RoomName, ServerPayload, ServerToClientEvents } from '@roomcast/shared';
 import type { GatewayServer, GatewaySocket } from '../realtime/types';
-import { EventBatcher } from './event-batcher';
+import { EventBatcher, type BatchFrameCounts } from './event-batcher';
 import { isReplayable, type LatestEntry, type LatestEvents } from './latest-events';
 import { joinRoom, leaveRoom, localMembers, plainMembersOf } from './room-membership';
 import { Throttle } from './throttle';
@@ -92,6 +92,11 @@ export class Broadcaster {
     const entries = this.latest.snapshot(room);
     for (const { event, payload } of entries) socket.emit(event, ...([payload] as Args<typeof event>));
     return entries.length;
+  }
+
+  /** How the batches sent so far reached their connections. */
+  batchFrameCounts(): BatchFrameCounts {
+    return this.batcher.frameCounts();
   }
 
   /** Sends pending trailing values and batches now (at shutdown). */

@@ -1,7 +1,15 @@
-import type { BatchedEvent } from '@roomcast/shared';
+import type { BatchedEvent, BatchPayload } from '@roomcast/shared';
 import type { GatewayServer } from '../realtime/types';
 import type { LatestEntry } from './latest-events';
 import { plainMembersOf } from './room-membership';
+import { encodeEventFrame, writeFrame } from './websocket-frames';
+
+export interface BatchFrameCounts {
+  /** Frames written straight to a connection's socket (see websocket-frames). */
+  written: number;
+  /** Frames sent through Socket.IO: connections that poll, are upgrading or have output waiting. */
+  throughSocketIo: number;
+}
 
 interface Queued {
   /** Order of arrival over every room, so events of several rooms merge as they were emitted. */
@@ -15,8 +23,8 @@ interface Queued {
  * quiet interval goes out at the end of the current event-loop turn (with whatever else that
  * turn emits), so a quiet room pays no delay; events that follow within the interval after a
  * flush wait for its end and go together, so a busy room costs one frame per interval. Connections
- * that share the same pending rooms share one encoding (Socket.IO encodes a broadcast once
- * and writes the same frame to every socket), so a room of thousands costs one encode.
+ * that share the same pending rooms share one encoding, written as one ready WebSocket frame to
+ * each (see websocket-frames), so a room of thousands costs one encode.
  */
 export class EventBatcher {
   private pending = new Map<string, Queued[]>();
@@ -24,6 +32,7 @@ export class EventBatcher {
   private cancelFlush: (() => void) | null = null;
   private seq = 0;
   private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private readonly counts: BatchFrameCounts = { written: 0, throughSocketIo: 0 };
 
   constructor(
     private readonly io: GatewayServer,
@@ -46,7 +55,12 @@ export class EventBatcher {
     const list = this.pending.get(room);
     if (list === undefined) return;
     this.pending.delete(room);
-    this.sendTo(this.batchedMembersOf(room, []), list);
+    this.sendTo(this.batchedMembersOf(room), list);
+  }
+
+  /** How many batch frames went straight to a connection, and how many through Socket.IO, since start. */
+  frameCounts(): BatchFrameCounts {
+    return { ...this.counts };
   }
 
   /** Sends everything pending (each interval, and at shutdown). */
@@ -75,42 +89,33 @@ export class EventBatcher {
 
   private send(pending: Map<string, Queued[]>): void {
     if (pending.size === 1) {
-      for (const [room, list] of pending) this.sendTo(this.batchedMembersOf(room, []), list);
+      for (const [room, list] of pending) this.sendTo(this.batchedMembersOf(room), list);
       return;
     }
     // Several rooms: a socket in more than one of them gets their events merged in one frame.
     const roomsOfSocket = this.pendingRoomsOfSockets(pending);
     const merged = new Map<string, { rooms: string[]; sockets: string[] }>();
-    const mergedSockets = new Map<string, string[]>();
+    const mergedSockets = new Set<string>();
     for (const [socketId, rooms] of roomsOfSocket) {
       if (rooms.length < 2) continue;
       const key = rooms.join('\u0000');
       const group = merged.get(key);
       if (group === undefined) merged.set(key, { rooms, sockets: [socketId] });
       else group.sockets.push(socketId);
-      for (const room of rooms) {
-        const ids = mergedSockets.get(room);
-        if (ids === undefined) mergedSockets.set(room, [socketId]);
-        else ids.push(socketId);
-      }
+      mergedSockets.add(socketId);
     }
-    for (const [room, list] of pending) this.sendTo(this.batchedMembersOf(room, mergedSockets.get(room) ?? []), list);
+    for (const [room, list] of pending) this.sendTo(this.batchedMembersOf(room, mergedSockets), list);
     for (const { rooms, sockets } of merged.values()) {
       const lists = rooms.map((room) => pending.get(room) ?? []);
-      this.sendTo(this.io.local.to(sockets), mergeBySeq(lists));
+      this.sendTo(sockets, mergeBySeq(lists));
     }
   }
 
   /** The batching sockets of each pending room, as socket id → the pending rooms it is in. */
   private pendingRoomsOfSockets(pending: Map<string, Queued[]>): Map<string, string[]> {
-    const rooms = this.io.sockets.adapter.rooms;
     const result = new Map<string, string[]>();
     for (const room of pending.keys()) {
-      const members = rooms.get(room);
-      if (members === undefined) continue;
-      const plain = rooms.get(plainMembersOf(room));
-      for (const id of members) {
-        if (plain?.has(id) === true) continue;
+      for (const id of this.batchedMembersOf(room)) {
         const list = result.get(id);
         if (list === undefined) result.set(id, [room]);
         else list.push(room);
@@ -119,15 +124,37 @@ export class EventBatcher {
     return result;
   }
 
-  /** This instance's batching members of a room, but for the sockets that get a merged frame. */
-  private batchedMembersOf(room: string, except: string[]): ReturnType<GatewayServer['local']['to']> {
-    return this.io.local
-      .to(room)
-      .except(except.length === 0 ? plainMembersOf(room) : [plainMembersOf(room), ...except]);
+  /** This instance's batching members of a room, but for the sockets in `except`. */
+  private *batchedMembersOf(room: string, except?: ReadonlySet<string>): Generator<string> {
+    const rooms = this.io.sockets.adapter.rooms;
+    const members = rooms.get(room);
+    if (members === undefined) return;
+    const plain = rooms.get(plainMembersOf(room));
+    for (const id of members) {
+      if (plain?.has(id) !== true && except?.has(id) !== true) yield id;
+    }
   }
 
-  private sendTo(target: ReturnType<GatewayServer['local']['to']>, list: Queued[]): void {
-    target.emit('batch', { events: list.map((queued) => queued.event) });
+  /**
+   * One `batch` event to each of these sockets: encoded once, written straight to every
+   * connection whose output is idle, and through Socket.IO (one more encoding, shared by all
+   * of them) to the others.
+   */
+  private sendTo(socketIds: Iterable<string>, list: Queued[]): void {
+    const payload: BatchPayload = { events: list.map((queued) => queued.event) };
+    const sockets = this.io.sockets.sockets;
+    let frame: Buffer | null | undefined;
+    const throughSocketIo: string[] = [];
+    for (const id of socketIds) {
+      const socket = sockets.get(id);
+      if (socket === undefined) continue;
+      frame ??= encodeEventFrame(this.io, 'batch', payload);
+      if (frame !== null && writeFrame(socket, frame)) this.counts.written += 1;
+      else throughSocketIo.push(id);
+    }
+    if (throughSocketIo.length === 0) return;
+    this.io.local.to(throughSocketIo).emit('batch', payload);
+    this.counts.throughSocketIo += throughSocketIo.length;
   }
 }
 
