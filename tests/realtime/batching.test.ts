@@ -6,7 +6,7 @@ import {
   type DeviceStatusPayload,
   type SamplePayload,
 } from '@roomcast/shared';
-import { collect, nextEvent, setup, type ClientSocket, type TestGateway } from '../support/gateway';
+import { collect, nextEvent, serverSocketOf, setup, type ClientSocket, type TestGateway } from '../support/gateway';
 
 const status = (deviceId: string, second: number): DeviceStatusPayload => ({
   deviceId,
@@ -80,6 +80,27 @@ describe('batches for connections that ask for them', () => {
       });
       await roundTrip(socket);
       expect(singles).toEqual([]);
+    });
+
+    it('counts the interval from the start of a flush, so a long flush does not lengthen it', async () => {
+      const socket = await connectBatching();
+      await socket.emitWithAck('subscribe', { rooms: ['device:d1'] });
+      const FLUSH_MS = 300;
+      // An outgoing listener runs inside the flush: this one makes the next flush take FLUSH_MS.
+      let slowFlushes = 1;
+      serverSocketOf(gw, socket).onAnyOutgoing(() => {
+        if (slowFlushes-- <= 0) return;
+        const until = performance.now() + FLUSH_MS;
+        while (performance.now() < until);
+      });
+      await openInterval(socket);
+
+      const next = nextEvent(socket, 'batch');
+      const publishedAt = performance.now();
+      gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', status('d1', 1));
+      await next;
+      // Counted from the end of the writes it would be a whole interval from now.
+      expect(performance.now() - publishedAt).toBeLessThan(INTERVAL_MS - 100);
     });
 
     it('merges the events of every room due to one connection into one frame, in the order they were emitted', async () => {

@@ -22,7 +22,7 @@ interface Queued {
  * connection per flush, however many events and rooms it carries. The first event after a
  * quiet interval goes out at the end of the current event-loop turn (with whatever else that
  * turn emits), so a quiet room pays no delay; events that follow within the interval after a
- * flush wait for its end and go together, so a busy room costs one frame per interval. Connections
+ * flush began wait for its end and go together, so a busy room costs one frame per interval. Connections
  * that share the same pending rooms share one encoding, written as one ready WebSocket frame to
  * each (see websocket-frames), so a room of thousands costs one encode.
  */
@@ -70,10 +70,11 @@ export class EventBatcher {
     const pending = this.pending;
     if (pending.size === 0) return;
     this.pending = new Map();
-    this.send(pending);
-    // The interval starts when the writes are done: the longer a flush takes (a busy
-    // gateway, many connections), the more the next one carries.
+    // The interval counts from the start of a flush: at most one frame per interval to a
+    // connection. A flush that takes longer than the interval (a busy gateway, many
+    // connections) is followed by the next once the events that came meanwhile are read.
     this.lastFlushAt = performance.now();
+    this.send(pending);
   }
 
   private scheduleFlush(): void {

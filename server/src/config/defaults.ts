@@ -95,7 +95,7 @@ export const DEFAULTS = {
   broadcastMinIntervalMs: 1_000,
   /**
    * For connections that asked for batches: room events within this interval after a flush
-   * wait for its end and go out together; the first after a quiet interval goes at the end of
+   * began wait for its end and go out together; the first after a quiet interval goes at the end of
    * the current event-loop turn (0: every event does).
    * @default 5
    */
