@@ -6,12 +6,14 @@ import type { HistogramSnapshot } from '../measure/histogram';
  * reply needs no correlation id.
  */
 
-/** How a load client reaches the system under test. */
 /**
- * `roomcast-sdk`: the client SDK, which asks the gateway for batches and unpacks them;
- * `socketio`: plain socket.io-client, one frame per event.
+ * How a load client reaches the system under test. `roomcast-sdk`: the client SDK, which
+ * asks the gateway for batches and unpacks them; `socketio`: plain socket.io-client, one
+ * frame per event; `socketio-bare`: a bare `ws` that speaks just enough of Engine.IO and
+ * Socket.IO to subscribe and read batches (a bench fixture, to tell the gateway's cost from
+ * socket.io-client's).
  */
-export type ClientKind = 'roomcast-sdk' | 'socketio' | 'ws' | 'mqtt-ws';
+export type ClientKind = 'roomcast-sdk' | 'socketio' | 'socketio-bare' | 'ws' | 'mqtt-ws';
 
 export interface ReadyMessage {
   type: 'ready';

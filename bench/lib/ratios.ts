@@ -81,6 +81,10 @@ export function computeRatios(results: readonly ScenarioResult[]): Record<string
         divide(p99At(find('roomcast-embedded', c), rate), p99At(find(other, c), rate)),
       );
     }
+    ratios[`p99At${rate}BareClientsVsRawWs`] = perCount(
+      `p99 latency at ${rate} msg/s: roomcast with bare ws clients ÷ raw ws (the gateway without socket.io-client's cost)`,
+      (c) => divide(p99At(find('roomcast-bare-clients', c), rate), p99At(find('raw-ws', c), rate)),
+    );
   }
 
   const ingest = results.filter((r): r is IngestResult => r.scenario === 'ingest');

@@ -14,6 +14,7 @@ export const SYSTEM_LABELS: Record<SystemName, string> = {
   'naive-bridge': 'naive bridge (Mosquitto)',
   'mosquitto-ws': 'Mosquitto websockets',
   'raw-ws': 'raw ws',
+  'roomcast-bare-clients': 'roomcast, bare ws clients speaking Socket.IO (embedded broker)',
 };
 
 /** A fixed-rate phase's deliveries, share delivered, latency, server and broker CPU, server RSS. */

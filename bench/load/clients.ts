@@ -84,6 +84,59 @@ async function openSdk(url: string, token: string | null, devices: string[]): Pr
   return () => client.disconnect();
 }
 
+/**
+ * A bare `ws` socket that speaks just enough Engine.IO (v4) and Socket.IO (v5) to join the
+ * main namespace asking for batches, subscribe, answer pings and read `batch` and
+ * `device:data` events: what the gateway costs when the client costs as little as raw ws's.
+ */
+async function openSocketIoBare(url: string, token: string | null, devices: string[]): Promise<Closer> {
+  if (token === null) throw new Error('the gateway needs a token');
+  const socket = new WebSocket(url, { perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out joining')), CONNECT_TIMEOUT_MS);
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    socket.once('error', fail);
+    socket.on('message', function handshake(data: Buffer) {
+      const text = data.toString();
+      if (text.startsWith('0')) {
+        // Engine.IO open; join '/' with the handshake auth, then subscribe with ack id 1.
+        socket.send(`40${JSON.stringify({ token, batch: true })}`);
+      } else if (text.startsWith('40')) {
+        socket.send(`421${JSON.stringify(['subscribe', { rooms: devices.map((id) => `device:${id}`) }])}`);
+      } else if (text.startsWith('44')) {
+        fail(new Error(`connect refused: ${text.slice(2)}`));
+      } else if (text.startsWith('431')) {
+        const [ack] = JSON.parse(text.slice(3)) as [{ ok?: boolean }];
+        socket.off('message', handshake);
+        clearTimeout(timer);
+        if (ack.ok === true) resolve();
+        else reject(new Error(`subscribe refused: ${text.slice(3)}`));
+      }
+    });
+  });
+  socket.on('message', (data: Buffer) => {
+    const text = data.toString();
+    if (text === '2') {
+      socket.send('3');
+      return;
+    }
+    if (!text.startsWith('42')) return;
+    const [event, payload] = (parse(Buffer.from(text.slice(2))) ?? []) as [string?, unknown?];
+    if (event === 'batch') {
+      for (const [name, single] of (payload as { events: [string, { data?: unknown }][] }).events) {
+        if (name === 'device:data') onDelivery(single.data);
+      }
+    } else if (event === 'device:data') {
+      onDelivery((payload as { data?: unknown }).data);
+    }
+  });
+  socket.on('close', onDisconnect);
+  return () => socket.terminate();
+}
+
 async function openWs(url: string): Promise<Closer> {
   const socket = new WebSocket(url, { perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
@@ -117,6 +170,8 @@ function open(kind: ClientKind, request: ConnectClientsRequest, devices: string[
       return openSdk(request.url, request.token, devices);
     case 'socketio':
       return openSocketIo(request.url, request.token, devices);
+    case 'socketio-bare':
+      return openSocketIoBare(request.url, request.token, devices);
     case 'ws':
       return openWs(request.url);
     case 'mqtt-ws':

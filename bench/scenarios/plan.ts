@@ -4,7 +4,7 @@ import { DEFAULT_PG_URL } from '../lib/postgres';
 import type { DashboardPlan } from './dashboard';
 import type { FanoutPlan } from './fanout';
 import type { IngestPlan, StoreBackend } from './ingest';
-import { SYSTEMS, type SystemName } from './systems';
+import { FULL_RUN_SYSTEMS, type SystemName } from './systems';
 
 export interface BenchPlan {
   fanout: FanoutPlan[];
@@ -43,7 +43,7 @@ export function makePlan(args: BenchArgs, machine: MachineInfo, profileDir: stri
     );
   }
 
-  const systems = args.systems ?? (args.quick ? QUICK_SYSTEMS : SYSTEMS);
+  const systems = args.systems ?? (args.quick ? QUICK_SYSTEMS : FULL_RUN_SYSTEMS);
   const timing = args.quick ? { warmMs: 500, windowMs: 2_500 } : { warmMs: 1_000, windowMs: 4_000 };
   const rampTiming = args.quick ? { warmMs: 500, windowMs: 1_500 } : { warmMs: 1_000, windowMs: 2_000 };
   const fanout: FanoutPlan[] = [];

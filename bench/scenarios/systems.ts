@@ -12,8 +12,16 @@ export const SYSTEMS = [
   'naive-bridge',
   'mosquitto-ws',
   'raw-ws',
+  'roomcast-bare-clients',
 ] as const;
 export type SystemName = (typeof SYSTEMS)[number];
+
+/**
+ * What a full run compares. `roomcast-bare-clients` (the gateway with clients that are bare
+ * `ws` sockets speaking Socket.IO's protocol) runs only when asked for with --systems: it
+ * explains a figure rather than stands for a choice a team would make.
+ */
+export const FULL_RUN_SYSTEMS: readonly SystemName[] = SYSTEMS.filter((name) => name !== 'roomcast-bare-clients');
 
 export function isSystemName(value: string): value is SystemName {
   return (SYSTEMS as readonly string[]).includes(value);
@@ -99,7 +107,7 @@ export async function startSystem(name: SystemName, options: SystemOptions = {})
       };
     }
 
-    const embedded = name === 'roomcast-embedded' || name === 'roomcast-unbatched';
+    const embedded = name === 'roomcast-embedded' || name === 'roomcast-unbatched' || name === 'roomcast-bare-clients';
     const broker = embedded ? null : await startMosquitto();
     if (broker !== null) stops.push(() => broker.stop());
 
@@ -139,11 +147,18 @@ export async function startSystem(name: SystemName, options: SystemOptions = {})
     }
     const publisher = await startPublisher(server.ready.mqttUrl ?? '');
     stops.push(() => stopChild(publisher));
+    const bare = name === 'roomcast-bare-clients';
     return {
       name,
       // roomcast's clients use the SDK (batches); the unbatched system and the bridge get plain socket.io-client.
-      clientKind: name === 'roomcast-embedded' || name === 'roomcast-mosquitto' ? 'roomcast-sdk' : 'socketio',
-      clientUrl: `http://127.0.0.1:${server.ready.port}`,
+      clientKind: bare
+        ? 'socketio-bare'
+        : name === 'roomcast-embedded' || name === 'roomcast-mosquitto'
+          ? 'roomcast-sdk'
+          : 'socketio',
+      clientUrl: bare
+        ? `ws://127.0.0.1:${server.ready.port}/socket.io/?EIO=4&transport=websocket`
+        : `http://127.0.0.1:${server.ready.port}`,
       token,
       source: publisher,
       server: server.child,
