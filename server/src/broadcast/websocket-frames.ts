@@ -8,7 +8,8 @@ import type { GatewayServer, GatewaySocket } from '../realtime/types';
  * object, queues it, emits `packetCreate`, `flush` and `drain`, marks the transport busy and
  * waits for a write callback, and ws corks the socket to write the frame's header and body as
  * two buffers. On a connection with nothing of its own waiting that bookkeeping changes
- * nothing, and it costs about a third of the gateway's time at 100 frames/s to 1 000 clients.
+ * nothing, and it was about a quarter of the gateway's CPU at 100 batches/s to 1 000
+ * connections (BENCHMARKS.md, change 9).
  *
  * So a broadcast is encoded once into the complete WebSocket frame Socket.IO would have sent
  * (the same bytes), and written with one `write` straight to each connection whose output is
