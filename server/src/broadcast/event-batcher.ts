@@ -139,8 +139,9 @@ export class EventBatcher {
   /**
    * One `batch` event to each of these sockets: encoded once, written straight to every
    * connection whose output is idle, and through Socket.IO (one more encoding, shared by all
-   * of them) to the others. Batches never pass the adapter's `broadcast`, so an adapter
-   * feature built on it (connection-state recovery's stored packets) does not see them.
+   * of them) to the others. What is written straight never passes the adapter's `broadcast`,
+   * so an adapter feature built on it (connection-state recovery's stored packets) does not
+   * see it.
    */
   private sendTo(socketIds: Iterable<string>, list: Queued[]): void {
     const payload: BatchPayload = { events: list.map((queued) => queued.event) };
