@@ -26,8 +26,6 @@ const RULES = {
   ],
 };
 
-const bearer = (role: 'viewer' | 'operator' | 'admin', rooms?: string[]) => jsonHeaders(role, { rooms });
-
 reportSkippedPostgres('threshold alerts and acknowledgements');
 
 describe.each(storeBackends())('threshold alerts and acknowledgements on $name', (backend) => {
@@ -43,7 +41,7 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
     publisher = await connectPublisher(gw.gateway.mqtt.embeddedUrl as string);
     const put = await fetch(`${gw.url}/alert-rules`, {
       method: 'PUT',
-      headers: bearer('admin'),
+      headers: jsonHeaders('admin'),
       body: JSON.stringify(RULES),
     });
     expect(put.status).toBe(200);
@@ -86,7 +84,7 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
     expect(alerts[2]!.alerts.find((a) => a.alertId === raised.alertId)).toMatchObject({ state: 'cleared' });
 
     const stored = (await (
-      await fetch(`${gw.url}/devices/${id}/alerts?status=cleared`, { headers: bearer('viewer') })
+      await fetch(`${gw.url}/devices/${id}/alerts?status=cleared`, { headers: jsonHeaders('viewer') })
     ).json()) as {
       items: Alert[];
     };
@@ -94,7 +92,7 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
       [raised.alertId, 'critical', 'cleared'],
     ]);
     const active = (await (
-      await fetch(`${gw.url}/devices/${id}/alerts?status=active`, { headers: bearer('viewer') })
+      await fetch(`${gw.url}/devices/${id}/alerts?status=active`, { headers: jsonHeaders('viewer') })
     ).json()) as {
       items: Alert[];
     };
@@ -137,7 +135,7 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
       const url = `${gw.url}/devices/${deviceId}/alerts/${alert.alertId}/acknowledge`;
       const response = await fetch(url, {
         method: 'POST',
-        headers: bearer('operator'),
+        headers: jsonHeaders('operator'),
         body: JSON.stringify({ reason: 'crew on site' }),
       });
       expect(response.status).toBe(200);
@@ -159,7 +157,7 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
 
       const again = await fetch(url, {
         method: 'POST',
-        headers: bearer('operator'),
+        headers: jsonHeaders('operator'),
         body: JSON.stringify({ reason: 'again' }),
       });
       expect(again.status).toBe(409);
@@ -172,20 +170,20 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
       const base = `${gw.url}/devices/${deviceId}/alerts`;
       const post = (path: string, headers: Record<string, string>, body: unknown) =>
         fetch(`${base}/${path}/acknowledge`, { method: 'POST', headers, body: JSON.stringify(body) });
-      expect((await post('no-such-alert', bearer('operator'), { reason: 'x' })).status).toBe(404);
-      expect((await post(alert.alertId, bearer('viewer'), { reason: 'x' })).status).toBe(403);
-      expect((await post(alert.alertId, bearer('operator'), {})).status).toBe(400);
-      expect((await post(alert.alertId, bearer('operator'), { reason: '   ' })).status).toBe(400);
+      expect((await post('no-such-alert', jsonHeaders('operator'), { reason: 'x' })).status).toBe(404);
+      expect((await post(alert.alertId, jsonHeaders('viewer'), { reason: 'x' })).status).toBe(403);
+      expect((await post(alert.alertId, jsonHeaders('operator'), {})).status).toBe(400);
+      expect((await post(alert.alertId, jsonHeaders('operator'), { reason: '   ' })).status).toBe(400);
       expect((await post(alert.alertId, { 'Content-Type': 'application/json' }, { reason: 'x' })).status).toBe(401);
       const wrongDevice = await fetch(`${gw.url}/devices/other-device/alerts/${alert.alertId}/acknowledge`, {
         method: 'POST',
-        headers: bearer('operator'),
+        headers: jsonHeaders('operator'),
         body: JSON.stringify({ reason: 'x' }),
       });
       expect(wrongDevice.status).toBe(404);
       const malformed = await fetch(`${base}/${alert.alertId}/acknowledge`, {
         method: 'POST',
-        headers: bearer('operator'),
+        headers: jsonHeaders('operator'),
         body: '{"reason": ',
       });
       expect(malformed.status).toBe(400);
@@ -230,7 +228,7 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
     const raised = async (ids: string[]): Promise<void> => {
       await eventually(async () => {
         const all = (await (
-          await fetch(`${gw.url}/alerts?status=active&limit=1000`, { headers: bearer('viewer') })
+          await fetch(`${gw.url}/alerts?status=active&limit=1000`, { headers: jsonHeaders('viewer') })
         ).json()) as { items: Alert[] };
         return ids.every((id) => all.items.some((alert) => alert.deviceId === id));
       });
@@ -241,7 +239,7 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
     for (const id of newer) await send(id, 95);
     await raised(newer);
 
-    const token = bearer('viewer', [`device:${prefix}-a_b*`, 'sensor:*']);
+    const token = jsonHeaders('viewer', { rooms: [`device:${prefix}-a_b*`, 'sensor:*'] });
     const page = async (cursor?: string) =>
       (await (
         await fetch(`${gw.url}/alerts?status=active&limit=1${cursor === undefined ? '' : `&cursor=${cursor}`}`, {
@@ -257,7 +255,7 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
     expect([first.items[0]?.deviceId, second.items[0]?.deviceId].sort()).toEqual([...mine].sort());
 
     const none = (await (
-      await fetch(`${gw.url}/alerts?status=all`, { headers: bearer('viewer', ['sensor:*']) })
+      await fetch(`${gw.url}/alerts?status=all`, { headers: jsonHeaders('viewer', { rooms: ['sensor:*'] }) })
     ).json()) as { items: Alert[]; nextCursor: string | null };
     expect(none).toEqual({ items: [], nextCursor: null });
   });
@@ -267,14 +265,14 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
     for (const id of ids) await send(id, 95);
     await eventually(async () => {
       const all = (await (
-        await fetch(`${gw.url}/alerts?status=active&limit=1000`, { headers: bearer('viewer') })
+        await fetch(`${gw.url}/alerts?status=active&limit=1000`, { headers: jsonHeaders('viewer') })
       ).json()) as {
         items: Alert[];
       };
       return ids.every((id) => all.items.some((a) => a.deviceId === id));
     });
     const first = (await (
-      await fetch(`${gw.url}/alerts?status=all&limit=1`, { headers: bearer('viewer') })
+      await fetch(`${gw.url}/alerts?status=all&limit=1`, { headers: jsonHeaders('viewer') })
     ).json()) as {
       items: Alert[];
       nextCursor: string | null;
@@ -282,36 +280,42 @@ describe.each(storeBackends())('threshold alerts and acknowledgements on $name',
     expect(first.items).toHaveLength(1);
     expect(first.nextCursor).not.toBeNull();
     const second = (await (
-      await fetch(`${gw.url}/alerts?status=all&limit=1&cursor=${first.nextCursor}`, { headers: bearer('viewer') })
+      await fetch(`${gw.url}/alerts?status=all&limit=1&cursor=${first.nextCursor}`, { headers: jsonHeaders('viewer') })
     ).json()) as { items: Alert[] };
     expect(second.items[0]?.alertId).not.toBe(first.items[0]?.alertId);
 
     const limited = (await (
-      await fetch(`${gw.url}/alerts?status=active&limit=1000`, { headers: bearer('viewer', [`device:${ids[0]}`]) })
+      await fetch(`${gw.url}/alerts?status=active&limit=1000`, {
+        headers: jsonHeaders('viewer', { rooms: [`device:${ids[0]}`] }),
+      })
     ).json()) as { items: Alert[] };
     expect(new Set(limited.items.map((a) => a.deviceId))).toEqual(new Set([ids[0]]));
-    expect((await fetch(`${gw.url}/alerts?acknowledged=maybe`, { headers: bearer('viewer') })).status).toBe(400);
+    expect((await fetch(`${gw.url}/alerts?acknowledged=maybe`, { headers: jsonHeaders('viewer') })).status).toBe(400);
     expect(
-      (await fetch(`${gw.url}/devices/${ids[1]}/alerts`, { headers: bearer('viewer', [`device:${ids[0]}`]) })).status,
+      (
+        await fetch(`${gw.url}/devices/${ids[1]}/alerts`, {
+          headers: jsonHeaders('viewer', { rooms: [`device:${ids[0]}`] }),
+        })
+      ).status,
     ).toBe(403);
   });
 
   it('serves and validates the rule set for admins only', async () => {
-    const got = await fetch(`${gw.url}/alert-rules`, { headers: bearer('admin') });
+    const got = await fetch(`${gw.url}/alert-rules`, { headers: jsonHeaders('admin') });
     expect(await got.json()).toMatchObject({
       source: 'api',
       updatedBy: 'admin-user',
       rules: [{ id: 'boiler-temperature' }],
     });
-    expect((await fetch(`${gw.url}/alert-rules`, { headers: bearer('operator') })).status).toBe(403);
+    expect((await fetch(`${gw.url}/alert-rules`, { headers: jsonHeaders('operator') })).status).toBe(403);
     const bad = await fetch(`${gw.url}/alert-rules`, {
       method: 'PUT',
-      headers: bearer('admin'),
+      headers: jsonHeaders('admin'),
       body: JSON.stringify({ rules: [{ ...RULES.rules[0], comparison: 'sideways' }] }),
     });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/comparison/);
-    expect(await (await fetch(`${gw.url}/alert-rules`, { headers: bearer('admin') })).json()).toMatchObject({
+    expect(await (await fetch(`${gw.url}/alert-rules`, { headers: jsonHeaders('admin') })).json()).toMatchObject({
       rules: [{ comparison: 'gt' }],
     });
   });

@@ -5,8 +5,6 @@ import { collect, jsonHeaders, mintToken, nextEvent, setup, type TestGateway } f
 import { connectPublisher, eventually, publish, uniqueId } from '../support/mqtt';
 import { reportSkippedPostgres, storeBackends } from '../support/postgres';
 
-const headers = (role: 'viewer' | 'operator' | 'admin', sub?: string) => jsonHeaders(role, { sub });
-
 reportSkippedPostgres('SPC characteristics');
 
 describe.each(storeBackends())('SPC characteristics on $name', (backend) => {
@@ -28,7 +26,7 @@ describe.each(storeBackends())('SPC characteristics on $name', (backend) => {
   });
 
   const post = (id: string, body: unknown, method = 'POST') =>
-    fetch(`${gw.url}/characteristics/${id}`, { method, headers: headers('admin'), body: JSON.stringify(body) });
+    fetch(`${gw.url}/characteristics/${id}`, { method, headers: jsonHeaders('admin'), body: JSON.stringify(body) });
 
   it('charts the spc simulator: its injected shift and outliers arrive as rule 2 and rule 1 violations, which can be acknowledged', async () => {
     const prefix = `${uniqueId('e2e')}-`;
@@ -74,7 +72,7 @@ describe.each(storeBackends())('SPC characteristics on $name', (backend) => {
     const update = nextEvent(socket, 'ack_update');
     const ack = await fetch(`${gw.url}/violations/${rule1.violationId}/acknowledge`, {
       method: 'POST',
-      headers: headers('operator', 'quality-lead'),
+      headers: jsonHeaders('operator', { sub: 'quality-lead' }),
       body: JSON.stringify({ reason: 'scale recalibrated' }),
     });
     expect(ack.status).toBe(200);
@@ -91,7 +89,7 @@ describe.each(storeBackends())('SPC characteristics on $name', (backend) => {
     });
     const again = await fetch(`${gw.url}/violations/${rule1.violationId}/acknowledge`, {
       method: 'POST',
-      headers: headers('operator'),
+      headers: jsonHeaders('operator'),
       body: JSON.stringify({ reason: 'again' }),
     });
     expect(again.status).toBe(409);
@@ -112,7 +110,7 @@ describe.each(storeBackends())('SPC characteristics on $name', (backend) => {
     });
 
     const listed = (await (
-      await fetch(`${gw.url}/characteristics/${id}/violations?acknowledged=true`, { headers: headers('viewer') })
+      await fetch(`${gw.url}/characteristics/${id}/violations?acknowledged=true`, { headers: jsonHeaders('viewer') })
     ).json()) as {
       items: ViolationRecord[];
     };
@@ -129,7 +127,7 @@ describe.each(storeBackends())('SPC characteristics on $name', (backend) => {
     expect(samples.every((s) => s.zone === null && s.inControl)).toBe(true);
 
     const limits = (await (
-      await fetch(`${gw.url}/characteristics/${id}/limits`, { headers: headers('viewer') })
+      await fetch(`${gw.url}/characteristics/${id}/limits`, { headers: jsonHeaders('viewer') })
     ).json()) as {
       centre: number;
       ucl: number;
@@ -147,13 +145,15 @@ describe.each(storeBackends())('SPC characteristics on $name', (backend) => {
     expect(samples).toHaveLength(6);
     expect(samples[5]).toMatchObject({ sampleId: `${id}-6`, zone: 'zone_c_upper', inControl: true });
 
-    const view = (await (await fetch(`${gw.url}/characteristics/${id}`, { headers: headers('viewer') })).json()) as {
+    const view = (await (
+      await fetch(`${gw.url}/characteristics/${id}`, { headers: jsonHeaders('viewer') })
+    ).json()) as {
       definition: { autoCreated: boolean; chart: string };
       phase: string;
     };
     expect(view).toMatchObject({ phase: 'monitoring', definition: { autoCreated: true, chart: 'individuals' } });
     const stored = (await (
-      await fetch(`${gw.url}/characteristics/${id}/samples?limit=3`, { headers: headers('viewer') })
+      await fetch(`${gw.url}/characteristics/${id}/samples?limit=3`, { headers: jsonHeaders('viewer') })
     ).json()) as {
       items: Array<{ value: number }>;
     };
@@ -169,21 +169,23 @@ describe.each(storeBackends())('SPC characteristics on $name', (backend) => {
     expect((await post(id, { name: 'Bore', chart: 'xbar-r', subgroupSize: 5, rules: [1, 2, 9] })).status).toBe(400);
     expect((await post(id, { name: 'Bore', chart: 'xbar-r', subgroupSize: 5 })).status).toBe(201);
     expect((await post(id, { name: 'Bore', chart: 'xbar-r', subgroupSize: 5 })).status).toBe(409);
-    const limits = await fetch(`${gw.url}/characteristics/${id}/limits`, { headers: headers('viewer') });
+    const limits = await fetch(`${gw.url}/characteristics/${id}/limits`, { headers: jsonHeaders('viewer') });
     expect(limits.status).toBe(409);
     expect(((await limits.json()) as { error: { message: string } }).error.message).toMatch(
       /baseline \(0 of 5 samples\)/,
     );
     expect((await post(id, { name: 'Bore', chart: 'individuals' }, 'PUT')).status).toBe(200);
-    expect((await fetch(`${gw.url}/characteristics/nope-${id}`, { headers: headers('viewer') })).status).toBe(404);
+    expect((await fetch(`${gw.url}/characteristics/nope-${id}`, { headers: jsonHeaders('viewer') })).status).toBe(404);
     expect((await post(id, { name: 'x', chart: 'individuals' }, 'PUT')).status).toBe(200);
     const asOperator = await fetch(`${gw.url}/characteristics/${id}`, {
       method: 'PUT',
-      headers: headers('operator'),
+      headers: jsonHeaders('operator'),
       body: '{}',
     });
     expect(asOperator.status).toBe(403);
-    const listed = (await (await fetch(`${gw.url}/characteristics`, { headers: headers('viewer') })).json()) as Array<{
+    const listed = (await (
+      await fetch(`${gw.url}/characteristics`, { headers: jsonHeaders('viewer') })
+    ).json()) as Array<{
       id: string;
     }>;
     expect(listed.some((c) => c.id === id)).toBe(true);

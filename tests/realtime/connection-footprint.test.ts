@@ -1,15 +1,14 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { io as connectClient } from 'socket.io-client';
 import type { ClientEventName } from '@roomcast/shared';
-import type { GatewaySocket } from '../../server/src/realtime/types';
 import {
   expectDelivery,
   mintToken,
   serverSocketOf,
   setup,
-  type ClientSocket,
+  whenUpgraded,
+  type ConnectOptions,
   type TestGateway,
 } from '../support/gateway';
 
@@ -50,30 +49,15 @@ describe('an authenticated connection', () => {
   });
   afterAll(() => gw.cleanup());
 
-  const serverSide = (client: ClientSocket): GatewaySocket => serverSocketOf(gw, client);
-  /** The connection works after its handshake was released. */
-  const expectWorking = (client: ClientSocket, device: string): Promise<void> => expectDelivery(gw, client, device);
-
-  function connectWith(options: Parameters<typeof connectClient>[1]): Promise<ClientSocket> {
-    const client: ClientSocket = connectClient(gw.url, { reconnection: false, forceNew: true, ...options });
-    return new Promise((resolve, reject) => {
-      client.once('connect', () => resolve(client));
-      client.once('connect_error', reject);
-    });
-  }
-
-  it.each([
-    ['auth.token', (token: string) => ({ transports: ['websocket'], auth: { token } })],
-    [
-      'an Authorization header',
-      (token: string) => ({ transports: ['websocket'], extraHeaders: { Authorization: `Bearer ${token}` } }),
-    ],
-    ['?token=', (token: string) => ({ transports: ['websocket'], query: { token } })],
-    ['long-polling', (token: string) => ({ transports: ['polling'], auth: { token } })],
+  it.each<[string, (token: string) => ConnectOptions]>([
+    ['auth.token', (token) => ({ token })],
+    ['an Authorization header', (token) => ({ token: null, extraHeaders: { Authorization: `Bearer ${token}` } })],
+    ['?token=', (token) => ({ token: null, query: { token } })],
+    ['long-polling', (token) => ({ token, transports: ['polling'] })],
   ])('keeps neither the handshake request nor the token it got in %s, and still works', async (_label, options) => {
     const token = mintToken({ sub: 'footprint' });
-    const client = await connectWith(options(token));
-    const socket = serverSide(client);
+    const client = await gw.connect(options(token));
+    const socket = serverSocketOf(gw, client);
 
     expect(socket.conn.request).toBeNull();
     expect(socket.handshake).toMatchObject({ headers: {}, query: {}, auth: {}, url: '' });
@@ -83,7 +67,7 @@ describe('an authenticated connection', () => {
     expect(socket.handshake.issued).toBeGreaterThan(0);
     expect(socket.data.user.sub).toBe('footprint');
 
-    await expectWorking(client, `footprint-${client.id ?? ''}`);
+    await expectDelivery(gw, client, `footprint-${client.id ?? ''}`);
     client.disconnect();
   });
 
@@ -93,11 +77,11 @@ describe('an authenticated connection', () => {
       request = new WeakRef(engineSocket.request);
     };
     gw.gateway.io.engine.once('connection', remember);
-    const client = await connectWith({ transports: ['websocket'], auth: { token: mintToken() } });
+    const client = await gw.connect();
     if (request === null) throw new Error('the engine saw no connection');
 
     expect(await isCollected(request)).toBe(true);
-    await expectWorking(client, 'footprint-ws');
+    await expectDelivery(gw, client, 'footprint-ws');
     client.disconnect();
   });
 
@@ -109,13 +93,13 @@ describe('an authenticated connection', () => {
       if (watching && !(res instanceof ServerResponse)) standIn = new WeakRef(res);
       next();
     });
-    const client = await connectWith({ transports: ['websocket'], auth: { token: mintToken() } });
+    const client = await gw.connect();
     watching = false;
     if (standIn === null) throw new Error('no WebSocket upgrade went through the middlewares');
 
     expect(await isCollected(standIn)).toBe(true);
-    await expectWorking(client, 'footprint-stand-in');
-    const socket = serverSide(client);
+    await expectDelivery(gw, client, 'footprint-stand-in');
+    const socket = serverSocketOf(gw, client);
     const left = new Promise<string>((resolve) => socket.once('disconnect', resolve));
     client.disconnect();
     expect(await left).toBe('client namespace disconnect');
@@ -127,37 +111,36 @@ describe('an authenticated connection', () => {
       if (req.headers.upgrade !== undefined) request = new WeakRef(req);
     };
     gw.gateway.io.engine.on('headers', remember);
-    const client = await connectWith({ transports: ['polling', 'websocket'], auth: { token: mintToken() } });
-    await new Promise<void>((resolve) => {
-      if (client.io.engine.transport.name === 'websocket') resolve();
-      else client.io.engine.once('upgrade', () => resolve());
-    });
+    const client = await gw.connect({ transports: ['polling', 'websocket'] });
+    await whenUpgraded(client);
     gw.gateway.io.engine.off('headers', remember);
     if (request === null) throw new Error('the session was not upgraded');
 
     expect(await isCollected(request)).toBe(true);
-    await expectWorking(client, 'footprint-upgraded');
+    await expectDelivery(gw, client, 'footprint-upgraded');
     client.disconnect();
   });
 
   it('does not pin the last frame it received (ws releases the mask that points into it)', async () => {
-    const client = await connectWith({ transports: ['websocket'], auth: { token: mintToken() } });
-    await expectWorking(client, 'footprint-last-frame');
-    const transport = serverSide(client).conn.transport as unknown as { socket: { _receiver: { _mask?: Buffer } } };
+    const client = await gw.connect();
+    await expectDelivery(gw, client, 'footprint-last-frame');
+    const transport = serverSocketOf(gw, client).conn.transport as unknown as {
+      socket: { _receiver: { _mask?: Buffer } };
+    };
     expect(transport.socket._receiver._mask).toBeUndefined();
     client.disconnect();
   });
 
   it('holds no listener of its own until it sends an event, then the one listener every connection shares', async () => {
     const [first, second] = await Promise.all([gw.connect(), gw.connect()]);
-    const [a, b] = [serverSide(first), serverSide(second)];
+    const [a, b] = [serverSocketOf(gw, first), serverSocketOf(gw, second)];
     for (const event of CLIENT_EVENTS) expect(a.listeners(event)).toHaveLength(0);
     // The one catch-all that gives a connection its listeners and answers unknown events is shared.
     expect(a.listenersAny()).toHaveLength(1);
     expect(a.listenersAny()[0]).toBe(b.listenersAny()[0]);
 
-    await expectWorking(first, 'footprint-shared-1');
-    await expectWorking(second, 'footprint-shared-2');
+    await expectDelivery(gw, first, 'footprint-shared-1');
+    await expectDelivery(gw, second, 'footprint-shared-2');
     await first.emitWithAck('subscribe', { rooms: ['device:footprint-shared-3'] });
     expect(a.listeners('subscribe')).toHaveLength(1);
     expect(a.listeners('subscribe')[0]).toBe(b.listeners('subscribe')[0]);

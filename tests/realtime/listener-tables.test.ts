@@ -2,14 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { Socket as NetSocket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { io as connectClient } from 'socket.io-client';
 import { compactListenerTable, dropUpgradeErrorListener } from '../../server/src/realtime/compact-listener-tables';
 import type { GatewaySocket } from '../../server/src/realtime/types';
 import {
   expectDelivery,
-  mintToken,
   serverSocketOf,
   setup,
+  whenUpgraded,
   type ClientSocket,
   type TestGateway,
 } from '../support/gateway';
@@ -132,8 +131,6 @@ describe('a connected socket', () => {
   });
   afterAll(() => gw.cleanup());
 
-  const serverSide = (client: ClientSocket): GatewaySocket => serverSocketOf(gw, client);
-
   /** Socket.IO's socket, Engine.IO's socket and transport, ws's WebSocket and Receiver, Node's net.Socket. */
   function stackOf(socket: GatewaySocket): Record<string, EventEmitter> {
     const transport = socket.conn.transport as unknown as EventEmitter & { socket: EventEmitter };
@@ -163,7 +160,7 @@ describe('a connected socket', () => {
 
   it('keeps its listeners in compact tables over its whole stack, and still works', async () => {
     const client = await gw.connect();
-    const socket = serverSide(client);
+    const socket = serverSocketOf(gw, client);
     expectCompact(socket);
 
     await expectWorking(client, 'tables-ws');
@@ -176,7 +173,7 @@ describe('a connected socket', () => {
 
   it('keeps a listener for WebSocket errors: a malformed frame closes the connection, not the gateway', async () => {
     const client = await gw.connect();
-    const socket = serverSide(client);
+    const socket = serverSocketOf(gw, client);
     const webSocket = stackOf(socket)['ws WebSocket'];
     expect(webSocket?.listeners('error').map((listener) => listener.name)).not.toContain('onUpgradeError');
     expect(webSocket?.listenerCount('error')).toBeGreaterThan(0);
@@ -198,7 +195,7 @@ describe('a connected socket', () => {
       original = engineSocket.cleanupFn;
     });
     const client = await gw.connect();
-    const socket = serverSide(client);
+    const socket = serverSocketOf(gw, client);
     const engineSocket = socket.conn as unknown as { cleanupFn: unknown[] };
     if (original === null) throw new Error('the engine saw no connection');
     expect(engineSocket.cleanupFn).not.toBe(original);
@@ -217,36 +214,20 @@ describe('a connected socket', () => {
   it('sees the server close it', async () => {
     const client = await gw.connect();
     const closed = new Promise<string>((resolve) => client.once('disconnect', resolve));
-    serverSide(client).disconnect(true);
+    serverSocketOf(gw, client).disconnect(true);
     expect(await closed).toBe('io server disconnect');
   });
 
   it('compacts a long-polling session again once it upgrades to WebSocket', async () => {
-    const client: ClientSocket = connectClient(gw.url, {
-      transports: ['polling', 'websocket'],
-      reconnection: false,
-      forceNew: true,
-      auth: { token: mintToken() },
-    });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        client.once('connect', () => resolve());
-        client.once('connect_error', reject);
-      });
-      await new Promise<void>((resolve) => {
-        if (client.io.engine.transport.name === 'websocket') resolve();
-        else client.io.engine.once('upgrade', () => resolve());
-      });
-      const socket = serverSide(client);
-      // The server switches transports when the client's upgrade packet arrives.
-      for (let attempt = 0; attempt < 50 && socket.conn.transport.name !== 'websocket'; attempt += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      expect(socket.conn.transport.name).toBe('websocket');
-      expectCompact(socket);
-      await expectWorking(client, 'tables-upgraded');
-    } finally {
-      client.disconnect();
+    const client = await gw.connect({ transports: ['polling', 'websocket'] });
+    await whenUpgraded(client);
+    const socket = serverSocketOf(gw, client);
+    // The server switches transports when the client's upgrade packet arrives.
+    for (let attempt = 0; attempt < 50 && socket.conn.transport.name !== 'websocket'; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    expect(socket.conn.transport.name).toBe('websocket');
+    expectCompact(socket);
+    await expectWorking(client, 'tables-upgraded');
   });
 });

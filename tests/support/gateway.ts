@@ -60,6 +60,8 @@ export interface ConnectOptions {
   auth?: Record<string, unknown>;
   /** Transports to try, in order (default: WebSocket only). */
   transports?: ('websocket' | 'polling')[];
+  /** Query parameters of the handshake, such as `token`. */
+  query?: Record<string, string>;
 }
 
 export interface TestGateway {
@@ -104,6 +106,7 @@ export async function setup(env: Env = {}): Promise<TestGateway> {
       forceNew: true,
       auth: { ...(token !== null ? { token } : {}), ...options.auth },
       ...(options.extraHeaders !== undefined ? { extraHeaders: options.extraHeaders } : {}),
+      ...(options.query !== undefined ? { query: options.query } : {}),
     });
     clients.push(socket);
     return new Promise((resolve, reject) => {
@@ -156,6 +159,14 @@ export function serverSocketOf(gw: TestGateway, client: ClientSocket): GatewaySo
   const socket = client.id === undefined ? undefined : gw.gateway.io.sockets.sockets.get(client.id);
   if (socket === undefined) throw new Error('no server-side socket for this client');
   return socket;
+}
+
+/** Resolves once a client that started on long polling has upgraded to WebSocket. */
+export function whenUpgraded(client: ClientSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (client.io.engine.transport.name === 'websocket') resolve();
+    else client.io.engine.once('upgrade', () => resolve());
+  });
 }
 
 /** Subscribes a client to a device's room and checks it receives the next broadcast there. */
