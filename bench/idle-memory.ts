@@ -1,11 +1,18 @@
 import { clientCount } from './lib/args';
 import { request, sleep } from './lib/children';
-import { ClientGroup } from './lib/client-group';
+import type { ClientGroup } from './lib/client-group';
 import { openFilesLimit } from './lib/machine';
 import type { GcReply } from './lib/protocol';
 import { settledRss, SETTLE_RULE, type SettledReading } from './measure/settled-rss';
 import { FD_HEADROOM } from './scenarios/plan';
-import { isSystemName, startSystem, SYSTEMS, type RunningSystem, type SystemName } from './scenarios/systems';
+import {
+  connectClients,
+  isSystemName,
+  startSystem,
+  SYSTEMS,
+  type RunningSystem,
+  type SystemName,
+} from './scenarios/systems';
 
 /**
  * `npm run bench:idle [-- --systems a,b] [--clients 1000,5000]`: the resident memory an idle
@@ -83,12 +90,7 @@ async function measure(
     const steps: Step[] = [];
     let connected = 0;
     for (const count of counts) {
-      const group = await ClientGroup.connect({
-        kind: system.clientKind,
-        url: system.clientUrl,
-        token: system.token,
-        count: count - connected,
-      });
+      const group = await connectClients(system, count - connected);
       groups.push(group);
       if (group.outcome.failed > 0) {
         throw new Error(`${group.outcome.failed} clients of ${name} failed: ${group.outcome.firstError ?? 'unknown'}`);

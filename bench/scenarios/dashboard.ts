@@ -1,6 +1,6 @@
-import { ClientGroup } from '../lib/client-group';
+import type { ClientGroup } from '../lib/client-group';
 import { drain, measure, type Load, type PhaseResult, type Timing } from './phases';
-import { startSystem } from './systems';
+import { connectClients, startSystem } from './systems';
 
 /**
  * Scenario 5, the case roomcast is built for: many devices each publishing about once a
@@ -41,11 +41,7 @@ export async function runDashboard(plan: DashboardPlan, log: (line: string) => v
   });
   let clients: ClientGroup | null = null;
   try {
-    clients = await ClientGroup.connect({
-      kind: system.clientKind,
-      url: system.clientUrl,
-      token: system.token,
-      count: plan.clients,
+    clients = await connectClients(system, plan.clients, {
       roomsPerClient: plan.roomsPerClient,
       deviceCount: plan.devices,
     });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { request, sleep } from '../lib/children';
-import { ClientGroup } from '../lib/client-group';
+import type { ClientGroup } from '../lib/client-group';
 import { rssKb, UsageWindow } from '../measure/process-stats';
 import {
   drain,
@@ -15,7 +15,7 @@ import {
   type Saturation,
   type Timing,
 } from './phases';
-import { startSystem, type RunningSystem, type SystemName } from './systems';
+import { connectClients, startSystem, type RunningSystem, type SystemName } from './systems';
 
 /**
  * Scenarios 1–4: one publisher, N clients all in the one room of device d0, each system
@@ -108,12 +108,7 @@ export async function runFanout(
   try {
     await sleep(1_000);
     const before = await gcAndRss(system);
-    clients = await ClientGroup.connect({
-      kind: system.clientKind,
-      url: system.clientUrl,
-      token: system.token,
-      count: plan.clients,
-    });
+    clients = await connectClients(system, plan.clients);
     const { outcome } = clients;
     log(
       `${tag} ${outcome.connected} connected in ${(outcome.ms / 1000).toFixed(1)} s` +

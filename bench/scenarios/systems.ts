@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import jwt from 'jsonwebtoken';
 import { forkTs, nextMessage, stopChild } from '../lib/children';
+import { ClientGroup, type ClientGroupOptions } from '../lib/client-group';
 import type { ClientKind, ReadyMessage } from '../lib/protocol';
 import { startMosquitto } from '../servers/mosquitto';
 
@@ -171,4 +172,13 @@ export async function startSystem(name: SystemName, options: SystemOptions = {})
     await stop();
     throw error;
   }
+}
+
+/** Connects `count` clients of the kind `system` takes, to it, with its token. */
+export function connectClients(
+  system: RunningSystem,
+  count: number,
+  rooms: Pick<ClientGroupOptions, 'roomsPerClient' | 'deviceCount'> = {},
+): Promise<ClientGroup> {
+  return ClientGroup.connect({ kind: system.clientKind, url: system.clientUrl, token: system.token, count, ...rooms });
 }
