@@ -144,21 +144,19 @@ export class EventBatcher {
    * see it.
    */
   private sendTo(socketIds: Iterable<string>, list: Queued[]): void {
-    const only = list.length === 1 ? list[0]!.event : null;
-    const event: string = only !== null ? only[0] : 'batch';
-    const payload: unknown = only !== null ? only[1] : ({ events: list.map((queued) => queued.event) } satisfies BatchPayload);
+    const payload: BatchPayload = { events: list.map((queued) => queued.event) };
     const sockets = this.io.sockets.sockets;
     let frame: Buffer | null | undefined;
     const throughSocketIo: string[] = [];
     for (const id of socketIds) {
       const socket = sockets.get(id);
       if (socket === undefined) continue;
-      frame ??= encodeEventFrame(this.io, event, payload);
+      frame ??= encodeEventFrame(this.io, 'batch', payload);
       if (frame !== null && writeFrame(socket, frame)) this.counts.written += 1;
       else throughSocketIo.push(id);
     }
     if (throughSocketIo.length === 0) return;
-    (this.io.local.to(throughSocketIo).emit as (event: string, payload: unknown) => boolean)(event, payload);
+    this.io.local.to(throughSocketIo).emit('batch', payload);
     this.counts.throughSocketIo += throughSocketIo.length;
   }
 }
