@@ -4,6 +4,7 @@ import { clientCount } from './lib/args';
 import { BENCH_DIR } from './lib/children';
 import type { ClientGroup } from './lib/client-group';
 import { machineInfo, openFilesLimit } from './lib/machine';
+import { ms, pct, table } from './lib/report';
 import { median, pairedRatios, type RatioSpread } from './measure/paired-ratios';
 import { drain, measure, type Load, type PhaseResult } from './scenarios/phases';
 import { FD_HEADROOM } from './scenarios/plan';
@@ -74,58 +75,65 @@ interface Measured {
   phase: PhaseResult;
 }
 
-function fixed(value: number, digits = 2): string {
-  return Number.isFinite(value) ? value.toFixed(digits) : '–';
-}
-
 function spread(ratio: RatioSpread | null): string {
-  return ratio === null ? '–' : `${fixed(ratio.median)} (${fixed(ratio.min)}–${fixed(ratio.max)})`;
+  return ratio === null ? '–' : `${ratio.median.toFixed(2)} (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`;
 }
 
 function report(args: LatencyArgs, measured: Measured[]): string {
-  const lines = [
-    `### Latency at ${args.rate} msg/s × ${args.clients} clients, ${args.rounds} interleaved rounds of ${args.windowMs / 1000} s`,
-    '',
-    '| Round | System | Delivered | p50 ms | p95 ms | p99 ms | Server CPU % | Clients CPU % | Machine busy % |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...measured.map(
-      ({ round, system, phase }) =>
-        `| ${round + 1} | ${system} | ${Math.round(phase.deliveredRatio * 100)} % | ${fixed(phase.latency.p50)} | ` +
-        `${fixed(phase.latency.p95)} | ${fixed(phase.latency.p99)} | ${Math.round(phase.cpu.server)} | ` +
-        `${Math.round(phase.cpu.clients)} | ${Math.round(phase.machine?.busyPercent ?? 0)} |`,
-    ),
-    '',
-    '| System | Median p50 ms | Median p99 ms | Median clients CPU % | ' +
-      REFERENCES.filter((ref) => args.systems.includes(ref))
-        .flatMap((ref) => [`p50 ÷ ${ref}`, `p99 ÷ ${ref}`])
-        .join(' | ') +
-      ' |',
-    `| --- | --- | --- | --- | ${REFERENCES.filter((ref) => args.systems.includes(ref))
-      .flatMap(() => ['---', '---'])
-      .join(' | ')} |`,
-  ];
+  const rounds = table(
+    ['Round', 'System', 'Delivered', 'p50 ms', 'p95 ms', 'p99 ms', 'Server CPU %', 'Clients CPU %', 'Machine busy %'],
+    measured.map(({ round, system, phase }) => [
+      String(round + 1),
+      system,
+      `${Math.round(phase.deliveredRatio * 100)} %`,
+      ms(phase.latency.p50),
+      ms(phase.latency.p95),
+      ms(phase.latency.p99),
+      pct(phase.cpu.server),
+      pct(phase.cpu.clients),
+      pct(phase.machine?.busyPercent),
+    ]),
+  );
+  const references = REFERENCES.filter((ref) => args.systems.includes(ref));
   const byRound = (figure: (phase: PhaseResult) => number): Record<string, number>[] =>
     Array.from({ length: args.rounds }, (_, round) =>
       Object.fromEntries(measured.filter((m) => m.round === round).map((m) => [m.system, figure(m.phase)])),
     );
   const p50 = byRound((phase) => phase.latency.p50);
   const p99 = byRound((phase) => phase.latency.p99);
-  for (const system of args.systems) {
-    const own = measured.filter((m) => m.system === system).map((m) => m.phase);
-    const ratios = REFERENCES.filter((ref) => args.systems.includes(ref)).flatMap((ref) =>
-      ref === system ? ['–', '–'] : [spread(pairedRatios(p50, system, ref)), spread(pairedRatios(p99, system, ref))],
-    );
-    lines.push(
-      `| ${system} | ${fixed(median(own.map((p) => p.latency.p50)))} | ${fixed(median(own.map((p) => p.latency.p99)))} | ` +
-        `${Math.round(median(own.map((p) => p.cpu.clients)))} | ${ratios.join(' | ')} |`,
-    );
-  }
-  lines.push(
+  const summary = table(
+    [
+      'System',
+      'Median p50 ms',
+      'Median p99 ms',
+      'Median clients CPU %',
+      ...references.flatMap((ref) => [`p50 ÷ ${ref}`, `p99 ÷ ${ref}`]),
+    ],
+    args.systems.map((system) => {
+      const own = measured.filter((m) => m.system === system).map((m) => m.phase);
+      return [
+        system,
+        ms(median(own.map((p) => p.latency.p50))),
+        ms(median(own.map((p) => p.latency.p99))),
+        pct(median(own.map((p) => p.cpu.clients))),
+        ...references.flatMap((ref) =>
+          ref === system
+            ? ['–', '–']
+            : [spread(pairedRatios(p50, system, ref)), spread(pairedRatios(p99, system, ref))],
+        ),
+      ];
+    }),
+  );
+  return [
+    `### Latency at ${args.rate} msg/s × ${args.clients} clients, ${args.rounds} interleaved rounds of ${args.windowMs / 1000} s`,
+    '',
+    rounds,
+    '',
+    summary,
     '',
     'Ratios: within each round, then the median over the rounds (range in brackets). Every system stays connected ' +
       'throughout: the ones waiting their turn use CPU for heartbeats only, but hold their connections in memory.',
-  );
-  return lines.join('\n');
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -159,7 +167,7 @@ async function main(): Promise<void> {
         await drain(load, DRAIN_MS);
         measured.push({ round, system: name, phase });
         console.error(
-          `round ${round + 1} ${name}: p50 ${fixed(phase.latency.p50)} p99 ${fixed(phase.latency.p99)} ms, ` +
+          `round ${round + 1} ${name}: p50 ${ms(phase.latency.p50)} p99 ${ms(phase.latency.p99)} ms, ` +
             `${Math.round(phase.deliveredRatio * 100)} % delivered`,
         );
       }

@@ -31,7 +31,7 @@ function deliveryCells(phase: PhaseResult): string[] {
   ];
 }
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
@@ -41,12 +41,12 @@ function int(value: number | null | undefined): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
-function ms(value: number | null | undefined): string {
+export function ms(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US');
 }
 
-function pct(value: number | null | undefined): string {
+export function pct(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '–' : `${Math.round(value)}`;
 }
 

@@ -38,9 +38,9 @@ function onDisconnect(): void {
   disconnects += 1;
 }
 
-function parse(buffer: Buffer): unknown {
+function parse(data: Buffer | string): unknown {
   try {
-    return JSON.parse(buffer.toString()) as unknown;
+    return JSON.parse(typeof data === 'string' ? data : data.toString()) as unknown;
   } catch {
     return null;
   }
@@ -124,7 +124,7 @@ async function openSocketIoBare(url: string, token: string | null, devices: stri
       return;
     }
     if (!text.startsWith('42')) return;
-    const [event, payload] = (parse(Buffer.from(text.slice(2))) ?? []) as [string?, unknown?];
+    const [event, payload] = (parse(text.slice(2)) ?? []) as [string?, unknown?];
     if (event === 'batch') {
       for (const [name, single] of (payload as { events: [string, { data?: unknown }][] }).events) {
         if (name === 'device:data') onDelivery(single.data);

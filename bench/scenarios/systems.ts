@@ -84,6 +84,23 @@ async function startPublisher(url: string): Promise<ChildProcess> {
   return child;
 }
 
+/**
+ * The clients of a system that speaks Socket.IO: roomcast's use the SDK (batches), the
+ * unbatched gateway and the bridge plain socket.io-client, and the bare-clients system a bare
+ * `ws` speaking the protocol.
+ */
+function socketIoClientKindOf(name: SystemName): ClientKind {
+  switch (name) {
+    case 'roomcast-embedded':
+    case 'roomcast-mosquitto':
+      return 'roomcast-sdk';
+    case 'roomcast-bare-clients':
+      return 'socketio-bare';
+    default:
+      return 'socketio';
+  }
+}
+
 /** Starts everything a system needs, and stops what it started if any part fails. */
 export async function startSystem(name: SystemName, options: SystemOptions = {}): Promise<RunningSystem> {
   const stops: (() => Promise<void>)[] = [];
@@ -148,18 +165,14 @@ export async function startSystem(name: SystemName, options: SystemOptions = {})
     }
     const publisher = await startPublisher(server.ready.mqttUrl ?? '');
     stops.push(() => stopChild(publisher));
-    const bare = name === 'roomcast-bare-clients';
+    const clientKind = socketIoClientKindOf(name);
     return {
       name,
-      // roomcast's clients use the SDK (batches); the unbatched system and the bridge get plain socket.io-client.
-      clientKind: bare
-        ? 'socketio-bare'
-        : name === 'roomcast-embedded' || name === 'roomcast-mosquitto'
-          ? 'roomcast-sdk'
-          : 'socketio',
-      clientUrl: bare
-        ? `ws://127.0.0.1:${server.ready.port}/socket.io/?EIO=4&transport=websocket`
-        : `http://127.0.0.1:${server.ready.port}`,
+      clientKind,
+      clientUrl:
+        clientKind === 'socketio-bare'
+          ? `ws://127.0.0.1:${server.ready.port}/socket.io/?EIO=4&transport=websocket`
+          : `http://127.0.0.1:${server.ready.port}`,
       token,
       source: publisher,
       server: server.child,

@@ -93,22 +93,17 @@ export class EventBatcher {
       for (const [room, list] of pending) this.sendTo(this.batchedMembersOf(room), list);
       return;
     }
-    // Several rooms: a socket in more than one of them gets their events merged in one frame.
-    const roomsOfSocket = this.pendingRoomsOfSockets(pending);
-    const merged = new Map<string, { rooms: string[]; sockets: string[] }>();
-    const mergedSockets = new Set<string>();
-    for (const [socketId, rooms] of roomsOfSocket) {
-      if (rooms.length < 2) continue;
+    // Several rooms: sockets are grouped by the pending rooms they are in, so a socket in more
+    // than one of them gets their events merged in one frame, and each group shares an encoding.
+    const groups = new Map<string, { rooms: string[]; sockets: string[] }>();
+    for (const [socketId, rooms] of this.pendingRoomsOfSockets(pending)) {
       const key = rooms.join('\u0000');
-      const group = merged.get(key);
-      if (group === undefined) merged.set(key, { rooms, sockets: [socketId] });
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, { rooms, sockets: [socketId] });
       else group.sockets.push(socketId);
-      mergedSockets.add(socketId);
     }
-    for (const [room, list] of pending) this.sendTo(this.batchedMembersOf(room, mergedSockets), list);
-    for (const { rooms, sockets } of merged.values()) {
-      const lists = rooms.map((room) => pending.get(room) ?? []);
-      this.sendTo(sockets, mergeBySeq(lists));
+    for (const { rooms, sockets } of groups.values()) {
+      this.sendTo(sockets, mergeBySeq(rooms.map((room) => pending.get(room) ?? [])));
     }
   }
 
@@ -125,14 +120,14 @@ export class EventBatcher {
     return result;
   }
 
-  /** This instance's batching members of a room, but for the sockets in `except`. */
-  private *batchedMembersOf(room: string, except?: ReadonlySet<string>): Generator<string> {
+  /** This instance's batching members of a room. */
+  private *batchedMembersOf(room: string): Generator<string> {
     const rooms = this.io.sockets.adapter.rooms;
     const members = rooms.get(room);
     if (members === undefined) return;
     const plain = rooms.get(plainMembersOf(room));
     for (const id of members) {
-      if (plain?.has(id) !== true && except?.has(id) !== true) yield id;
+      if (plain?.has(id) !== true) yield id;
     }
   }
 
