@@ -4,7 +4,7 @@ import { clientCount } from './lib/args';
 import { BENCH_DIR } from './lib/children';
 import type { ClientGroup } from './lib/client-group';
 import { machineInfo, openFilesLimit } from './lib/machine';
-import { ms, pct, table } from './lib/report';
+import { latencyCells, ms, pct, table } from './lib/report';
 import { median, pairedRatios, type RatioSpread } from './measure/paired-ratios';
 import { drain, measure, type Load, type PhaseResult } from './scenarios/phases';
 import { FD_HEADROOM } from './scenarios/plan';
@@ -85,10 +85,7 @@ function report(args: LatencyArgs, measured: Measured[]): string {
     measured.map(({ round, system, phase }) => [
       String(round + 1),
       system,
-      `${Math.round(phase.deliveredRatio * 100)} %`,
-      ms(phase.latency.p50),
-      ms(phase.latency.p95),
-      ms(phase.latency.p99),
+      ...latencyCells(phase),
       pct(phase.cpu.server),
       pct(phase.cpu.clients),
       pct(phase.machine?.busyPercent),

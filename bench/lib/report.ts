@@ -17,14 +17,21 @@ export const SYSTEM_LABELS: Record<SystemName, string> = {
   'roomcast-bare-clients': 'roomcast, bare ws clients speaking Socket.IO (embedded broker)',
 };
 
-/** A fixed-rate phase's deliveries, share delivered, latency, server and broker CPU, server RSS. */
-function deliveryCells(phase: PhaseResult): string[] {
+/** A phase's share delivered and its latency p50, p95, p99. */
+export function latencyCells(phase: PhaseResult): string[] {
   return [
-    int(phase.deliveriesPerSec),
     `${Math.round(phase.deliveredRatio * 100)} %`,
     ms(phase.latency.p50),
     ms(phase.latency.p95),
     ms(phase.latency.p99),
+  ];
+}
+
+/** A fixed-rate phase's deliveries, share delivered, latency, server and broker CPU, server RSS. */
+function deliveryCells(phase: PhaseResult): string[] {
+  return [
+    int(phase.deliveriesPerSec),
+    ...latencyCells(phase),
     pct(phase.cpu.server),
     pct(phase.cpu.broker),
     int(phase.rssMaxMb.server),
