@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clientCount } from './lib/args';
-import { BENCH_DIR } from './lib/children';
+import { BENCH_DIR, request } from './lib/children';
 import type { ClientGroup } from './lib/client-group';
 import { machineInfo, openFilesLimit } from './lib/machine';
 import { latencyCells, ms, pct, table } from './lib/report';
@@ -11,13 +11,14 @@ import { FD_HEADROOM } from './scenarios/plan';
 import { connectClients, isSystemName, startSystem, SYSTEMS, type SystemName } from './scenarios/systems';
 
 /**
- * `npm run bench:latency [-- --systems a,b --rounds 5 --rate 100 --clients 1000 --window-ms 4000]`:
+ * `npm run bench:latency [-- --systems a,b --rounds 5 --rate 100 --clients 1000 --window-ms 4000 --profile-clients]`:
  * latency at one fixed rate, every system up at once with its clients, measured in rounds
  * that take each system in turn (a different one first each round). The full run measures
  * the systems minutes apart, one after another, and a 4-s window's p99 rests on its slowest
  * few messages, so a busier minute of the machine can move it by 2×; here two systems of a
  * round are seconds apart, and each ratio is taken within a round before its median over
- * the rounds is.
+ * the rounds is. `--profile-clients` writes a CPU profile of every client process over each
+ * of its system's windows, for `bench/profile-top.ts`.
  */
 
 interface LatencyArgs {
@@ -26,6 +27,7 @@ interface LatencyArgs {
   rate: number;
   clients: number;
   windowMs: number;
+  profileClients: boolean;
 }
 
 const DEFAULT_SYSTEMS: SystemName[] = ['roomcast-embedded', 'roomcast-bare-clients', 'naive-bridge', 'raw-ws'];
@@ -42,10 +44,22 @@ function positive(flag: string, value: string | undefined, max: number): number 
 }
 
 function parseLatencyArgs(argv: string[]): LatencyArgs {
-  const args: LatencyArgs = { systems: DEFAULT_SYSTEMS, rounds: 5, rate: 100, clients: 1_000, windowMs: 4_000 };
-  for (let i = 0; i < argv.length; i += 2) {
+  const args: LatencyArgs = {
+    systems: DEFAULT_SYSTEMS,
+    rounds: 5,
+    rate: 100,
+    clients: 1_000,
+    windowMs: 4_000,
+    profileClients: false,
+  };
+  for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
-    const value = argv[i + 1];
+    if (flag === '--profile-clients') {
+      args.profileClients = true;
+      continue;
+    }
+    i += 1;
+    const value = argv[i];
     if (flag === '--systems') {
       const names = (value ?? '').split(',').filter((name) => name.length > 0);
       if (names.length === 0 || !names.every(isSystemName)) {
@@ -57,7 +71,9 @@ function parseLatencyArgs(argv: string[]): LatencyArgs {
     else if (flag === '--clients') args.clients = clientCount(value);
     else if (flag === '--window-ms') args.windowMs = positive(flag, value, 60_000);
     else
-      throw new Error(`unknown argument ${flag ?? ''}: expected --systems, --rounds, --rate, --clients, --window-ms`);
+      throw new Error(
+        `unknown argument ${flag ?? ''}: expected --systems, --rounds, --rate, --clients, --window-ms, --profile-clients`,
+      );
   }
   const needed = args.clients * args.systems.length + FD_HEADROOM;
   const limit = openFilesLimit() ?? 0;
@@ -73,6 +89,29 @@ interface Measured {
   round: number;
   system: SystemName;
   phase: PhaseResult;
+}
+
+/** Measures one window; with `profile`, each client process's CPU profile over it goes to `<dir>/<label>-clients<n>.cpuprofile`. */
+async function measureWindow(
+  load: Load,
+  args: LatencyArgs,
+  profile: { dir: string; label: string } | null,
+): Promise<PhaseResult> {
+  const timing = { warmMs: WARM_MS, windowMs: args.windowMs };
+  if (profile === null) return measure(load, args.rate, timing);
+  const processes = load.clients.processes;
+  await Promise.all(processes.map((child) => request(child, { type: 'profile-start' })));
+  const phase = await measure(load, args.rate, timing);
+  await Promise.all(
+    processes.map((child, p) =>
+      request(
+        child,
+        { type: 'profile-stop', file: join(profile.dir, `${profile.label}-clients${p + 1}.cpuprofile`) },
+        60_000,
+      ),
+    ),
+  );
+  return phase;
 }
 
 function spread(ratio: RatioSpread | null): string {
@@ -137,6 +176,9 @@ async function main(): Promise<void> {
   const args = parseLatencyArgs(process.argv.slice(2));
   const machine = machineInfo();
   const startedAt = new Date().toISOString();
+  const stamp = startedAt.replace(/[:.]/g, '-');
+  const profileDir = args.profileClients ? join(BENCH_DIR, 'results', 'profiles', `latency-${stamp}`) : null;
+  if (profileDir !== null) mkdirSync(profileDir, { recursive: true });
   const loads: { name: SystemName; load: Load }[] = [];
   try {
     for (const name of args.systems) {
@@ -160,7 +202,8 @@ async function main(): Promise<void> {
     for (let round = 0; round < args.rounds; round += 1) {
       for (let k = 0; k < loads.length; k += 1) {
         const { name, load } = loads[(round + k) % loads.length]!;
-        const phase = await measure(load, args.rate, { warmMs: WARM_MS, windowMs: args.windowMs });
+        const profile = profileDir === null ? null : { dir: profileDir, label: `${name}-round${round + 1}` };
+        const phase = await measureWindow(load, args, profile);
         await drain(load, DRAIN_MS);
         measured.push({ round, system: name, phase });
         console.error(
@@ -173,10 +216,15 @@ async function main(): Promise<void> {
     console.log(`\n${markdown}`);
     const dir = join(BENCH_DIR, 'results');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `latency-${startedAt.replace(/[:.]/g, '-')}`);
+    const file = join(dir, `latency-${stamp}`);
     writeFileSync(`${file}.json`, JSON.stringify({ machine, startedAt, args, measured }, null, 2));
     writeFileSync(`${file}.md`, `${markdown}\n`);
     console.error(`\nresults in ${file}.json and .md`);
+    if (profileDir !== null) {
+      console.error(
+        `client CPU profiles in ${profileDir}; summarise a system's with: npx tsx bench/profile-top.ts ${profileDir}/<system>-round*.cpuprofile`,
+      );
+    }
   } finally {
     for (const { load } of loads) {
       await load.clients.close();

@@ -72,7 +72,7 @@ export interface CountersReply {
   at: number;
 }
 
-/** Starts a CPU profile of the child (node servers only). */
+/** Starts a CPU profile of the child (any bench node process: servers and load processes). */
 export interface ProfileStartRequest {
   type: 'profile-start';
 }
