@@ -152,6 +152,27 @@ describe('batch frames written straight to connections', () => {
     expect(outgoing).toEqual(['batch']);
   });
 
+  it('sends a batch with binary data through Socket.IO to every connection, having encoded it once to find that out', async () => {
+    const clients = await Promise.all([subscribed(), subscribed(), subscribed()]);
+    const encode = jest.spyOn(gw.gateway.io.encoder, 'encode');
+    const before = gw.gateway.broadcaster.batchFrameCounts();
+    const withBlob = { ...status(1), blob: Buffer.from('binary') } as DeviceStatusPayload;
+
+    const arrived = Promise.all(clients.map((client) => nextEvent(client, 'batch')));
+    gw.gateway.broadcaster.publish(deviceRoom('d1'), 'device:status', withBlob);
+    gw.gateway.broadcaster.flush();
+    const batches = await arrived;
+
+    for (const batch of batches) {
+      expect(Buffer.from((batch.events[0]?.[1] as unknown as { blob: ArrayBuffer }).blob).toString()).toBe('binary');
+    }
+    const after = gw.gateway.broadcaster.batchFrameCounts();
+    expect(after.written - before.written).toBe(0);
+    expect(after.throughSocketIo - before.throughSocketIo).toBe(3);
+    // Once by the batcher (which finds it does not fit a text frame), once by Socket.IO's broadcast.
+    expect(encode).toHaveBeenCalledTimes(2);
+  });
+
   it('writes nothing itself for an event that does not fit one text frame', () => {
     expect(encodeEventFrame(gw.gateway.io, 'batch', { blob: Buffer.from('binary') })).toBeNull();
     const frame = encodeEventFrame(gw.gateway.io, 'batch', { events: [] });

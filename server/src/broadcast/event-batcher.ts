@@ -141,12 +141,13 @@ export class EventBatcher {
   private sendTo(socketIds: Iterable<string>, list: Queued[]): void {
     const payload: BatchPayload = { events: list.map((queued) => queued.event) };
     const sockets = this.io.sockets.sockets;
+    // Encoded at the first socket that exists; null (binary attachments) is an answer too, kept.
     let frame: Buffer | null | undefined;
     const throughSocketIo: string[] = [];
     for (const id of socketIds) {
       const socket = sockets.get(id);
       if (socket === undefined) continue;
-      frame ??= encodeEventFrame(this.io, 'batch', payload);
+      if (frame === undefined) frame = encodeEventFrame(this.io, 'batch', payload);
       if (frame !== null && writeFrame(socket, frame)) this.counts.written += 1;
       else throughSocketIo.push(id);
     }
