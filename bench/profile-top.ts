@@ -24,8 +24,7 @@ function main(): void {
   console.log(
     `profile ${(totalUs / 1e6).toFixed(1)} s, busy ${(busyUs / 1e6).toFixed(1)} s${files}; self time as % of busy:`,
   );
-  for (const [key, us] of byFunction.slice(0, count)) {
-    const [name, location] = key.split('\t');
+  for (const { name, location, us } of byFunction.slice(0, count)) {
     console.log(`${share(us)} %  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}  ${location}`);
   }
   console.log('\nby area:');

@@ -18,13 +18,20 @@ export interface CpuProfile {
   timeDeltas: number[];
 }
 
+export interface FunctionTime {
+  name: string;
+  /** `path:line`, or '' for native frames (see locationOf). */
+  location: string;
+  us: number;
+}
+
 export interface SelfTime {
   /** Microseconds the profiles cover, idle included. */
   totalUs: number;
   /** Microseconds not idle. */
   busyUs: number;
-  /** Busy self time per function, keyed `name<TAB>location`, largest first. */
-  byFunction: [string, number][];
+  /** Busy self time per function, largest first. */
+  byFunction: FunctionTime[];
   /** Busy self time per owner of the code (a package, a workspace, node, native), largest first. */
   byArea: [string, number][];
 }
@@ -51,28 +58,42 @@ function largestFirst(map: Map<string, number>): [string, number][] {
 }
 
 export function selfTime(profiles: readonly CpuProfile[], root: string): SelfTime {
-  const byFunction = new Map<string, number>();
+  const byFunction = new Map<string, FunctionTime>();
   let totalUs = 0;
   let idleUs = 0;
   for (const profile of profiles) {
-    const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+    // Named once per node, not per sample; keyed by name and location, since the same
+    // function has other node ids in other profiles.
+    const nodes = new Map(
+      profile.nodes.map(({ id, callFrame }) => {
+        const name = callFrame.functionName || '(anonymous)';
+        const location = locationOf(callFrame, root);
+        return [id, { name, location, key: `${name}\t${location}` }];
+      }),
+    );
     profile.samples.forEach((id, i) => {
-      const frame = byId.get(id);
+      const node = nodes.get(id);
       const delta = profile.timeDeltas[i] ?? 0;
-      if (frame === undefined) return;
+      if (node === undefined) return;
       totalUs += delta;
-      if (frame.functionName === '(idle)') {
+      if (node.name === '(idle)') {
         idleUs += delta;
         return;
       }
-      const key = `${frame.functionName || '(anonymous)'}\t${locationOf(frame, root)}`;
-      byFunction.set(key, (byFunction.get(key) ?? 0) + delta);
+      const entry = byFunction.get(node.key);
+      if (entry === undefined) byFunction.set(node.key, { name: node.name, location: node.location, us: delta });
+      else entry.us += delta;
     });
   }
   const byArea = new Map<string, number>();
-  for (const [key, us] of byFunction) {
-    const area = areaOf(key.split('\t')[1] ?? '');
+  for (const { location, us } of byFunction.values()) {
+    const area = areaOf(location);
     byArea.set(area, (byArea.get(area) ?? 0) + us);
   }
-  return { totalUs, busyUs: totalUs - idleUs, byFunction: largestFirst(byFunction), byArea: largestFirst(byArea) };
+  return {
+    totalUs,
+    busyUs: totalUs - idleUs,
+    byFunction: [...byFunction.values()].sort((a, b) => b.us - a.us),
+    byArea: largestFirst(byArea),
+  };
 }

@@ -40,8 +40,8 @@ describe('self time of CPU profiles', () => {
     expect(result.totalUs).toBe(1200);
     expect(result.busyUs).toBe(600);
     expect(result.byFunction).toEqual([
-      ['emit\tnode_modules/@socket.io/component-emitter/lib/cjs/index.js:129', 500],
-      ['route\tclient-sdk/src/subscription-registry.ts:91', 100],
+      { name: 'emit', location: 'node_modules/@socket.io/component-emitter/lib/cjs/index.js:129', us: 500 },
+      { name: 'route', location: 'client-sdk/src/subscription-registry.ts:91', us: 100 },
     ]);
   });
 
@@ -66,11 +66,11 @@ describe('self time of CPU profiles', () => {
     const result = selfTime([first, second], ROOT);
 
     expect(result.busyUs).toBe(270);
-    expect(Object.fromEntries(result.byFunction)).toEqual({
-      'emit\tnode_modules/@socket.io/component-emitter/lib/cjs/index.js:129': 110,
-      'route\tclient-sdk/src/subscription-registry.ts:91': 120,
-      '(garbage collector)\t': 40,
-    });
+    expect(result.byFunction).toEqual([
+      { name: 'route', location: 'client-sdk/src/subscription-registry.ts:91', us: 120 },
+      { name: 'emit', location: 'node_modules/@socket.io/component-emitter/lib/cjs/index.js:129', us: 110 },
+      { name: '(garbage collector)', location: '', us: 40 },
+    ]);
   });
 
   it('groups functions by the package or workspace that owns them, largest first', () => {
